@@ -1,0 +1,33 @@
+/**
+ * One mysql2 pool per function instance (module scope), sized small for serverless, registered with
+ * Vercel so a suspended instance closes idle connections instead of leaking them.
+ */
+import { attachDatabasePool } from "@vercel/functions";
+import { drizzle, type MySql2Database } from "drizzle-orm/mysql2";
+import mysql from "mysql2/promise";
+import * as schema from "../../db/schema/index.js";
+import { env } from "../env.js";
+
+export const pool = mysql.createPool({
+  uri: env.DATABASE_URL,
+  connectionLimit: env.DATABASE_POOL_SIZE,
+  maxIdle: env.DATABASE_POOL_SIZE,
+  idleTimeout: 60_000,
+  enableKeepAlive: true,
+  connectTimeout: 5_000,
+  // TIMESTAMP columns are read and written in UTC regardless of the server's zone.
+  timezone: "Z",
+  // DECIMAL arrives as an exact string; lib/money converts it to paise without a float.
+  decimalNumbers: false,
+  supportBigNumbers: true,
+  bigNumberStrings: true,
+  ...(env.DATABASE_SSL ? { ssl: { rejectUnauthorized: true } } : {}),
+});
+
+// attachDatabasePool wants the callback pool underneath the promise wrapper; off Vercel it is a no-op.
+attachDatabasePool(pool.pool);
+
+export const db = drizzle(pool, { schema, mode: "default" });
+
+/** The database handle every query function takes first: the pooled client or an open transaction. */
+export type Database = MySql2Database<typeof schema>;

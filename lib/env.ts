@@ -1,0 +1,88 @@
+/**
+ * The only module that reads `process.env`. Every variable is validated once, at import, and a bad
+ * configuration fails the cold start loudly instead of limping along with `|| ""` defaults.
+ * Each variable is documented in `.env.example`.
+ */
+import { z } from "zod";
+
+const base64Key = (bytes: number) =>
+  z.string().refine((v) => Buffer.from(v, "base64").length >= bytes, `must be base64 of at least ${bytes} bytes`);
+const csv = z
+  .string()
+  .default("")
+  .transform((v) =>
+    v
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+const flag = z.stringbool().default(false);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  APP_VERSION: z.string().default("0.1.0"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOG_PRETTY: flag,
+
+  DATABASE_URL: z.url().refine((u) => u.startsWith("mysql://"), "must be a mysql:// URL"),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(5),
+  DATABASE_SSL: flag,
+
+  UPSTASH_REDIS_REST_URL: z.url(),
+  UPSTASH_REDIS_REST_TOKEN: z.string().min(1),
+
+  PUBLIC_BASE_URL: z.url(),
+  FRONTEND_URL: z.url(),
+  CORS_ORIGINS: csv,
+
+  JWT_SECRET: z.string().min(32),
+  JWT_KEY_ID: z.string().min(1).default("k1"),
+  JWT_PREVIOUS_SECRET: z.string().min(32).optional(),
+  JWT_PREVIOUS_KEY_ID: z.string().min(1).optional(),
+  JWT_ISSUER: z.string().min(1).default("nexaspay-api"),
+  JWT_AUDIENCE: z.string().min(1).default("nexaspay-app"),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
+  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(30),
+  BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
+
+  DATA_ENCRYPTION_KEY: base64Key(32),
+  DATA_ENCRYPTION_KEY_ID: z.string().min(1).default("dek1"),
+  BLIND_INDEX_KEY: base64Key(32),
+
+  NOTIFY_PROVIDER: z.enum(["dev", "msg91"]).default("dev"),
+  MSG91_BASE_URL: z.url().default("https://control.msg91.com"),
+  MSG91_AUTH_KEY: z.string().optional(),
+  MSG91_OTP_TEMPLATE_ID: z.string().optional(),
+  MSG91_EMAIL_DOMAIN: z.string().optional(),
+  MSG91_EMAIL_FROM: z.string().optional(),
+
+  PHONEPE_AUTH_BASE_URL: z.url(),
+  PHONEPE_PG_BASE_URL: z.url(),
+  PHONEPE_CLIENT_ID: z.string().min(1),
+  PHONEPE_CLIENT_SECRET: z.string().min(1),
+  PHONEPE_CLIENT_VERSION: z.string().min(1).default("1"),
+  PHONEPE_WEBHOOK_USERNAME: z.string().min(1),
+  PHONEPE_WEBHOOK_PASSWORD: z.string().min(1),
+  PHONEPE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(8000),
+
+  CRON_SECRET: z.string().min(16),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+function loadEnv(): Readonly<Env> {
+  // Treat empty strings as missing (t3 `emptyStringAsUndefined`), so `FOO=` in a .env file is not a value.
+  const raw = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = envSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
+    throw new Error(`BAD_ENVIRONMENT: invalid configuration (see .env.example):\n${problems}`);
+  }
+  const env = parsed.data;
+  if (env.NODE_ENV === "production" && env.NOTIFY_PROVIDER === "dev") {
+    throw new Error("BAD_ENVIRONMENT: NOTIFY_PROVIDER=dev captures messages in memory and is not for production");
+  }
+  return Object.freeze(env);
+}
+
+export const env = loadEnv();

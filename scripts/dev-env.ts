@@ -1,0 +1,58 @@
+/**
+ * Environment for local development: values from `.env` when present, otherwise generated dev
+ * secrets (kept in `.data/dev-secrets.json`, never committed) and URLs of the local stack.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+type Secrets = Record<string, string>;
+
+function devSecrets(dataDir: string): Secrets {
+  const file = join(dataDir, "dev-secrets.json");
+  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as Secrets;
+  const secrets: Secrets = {
+    JWT_SECRET: randomBytes(48).toString("base64url"),
+    DATA_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+    BLIND_INDEX_KEY: randomBytes(32).toString("base64"),
+    PHONEPE_CLIENT_SECRET: randomBytes(24).toString("hex"),
+    PHONEPE_WEBHOOK_PASSWORD: randomBytes(24).toString("hex"),
+    CRON_SECRET: randomBytes(24).toString("hex"),
+  };
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+/** Sets every variable lib/env needs that is not already set (`.env` and the shell win). */
+export function applyDevEnv(options: {
+  dataDir: string;
+  port: number;
+  databaseUrl: string;
+  upstashUrl: string;
+  upstashToken: string;
+  nodeEnv?: "development" | "test";
+}): void {
+  if (existsSync(".env")) process.loadEnvFile(".env");
+  const base = `http://127.0.0.1:${options.port}`;
+  const defaults: Record<string, string> = {
+    NODE_ENV: options.nodeEnv ?? "development",
+    LOG_PRETTY: "true",
+    LOG_LEVEL: "info",
+    DATABASE_URL: options.databaseUrl,
+    UPSTASH_REDIS_REST_URL: options.upstashUrl,
+    UPSTASH_REDIS_REST_TOKEN: options.upstashToken,
+    PUBLIC_BASE_URL: base,
+    FRONTEND_URL: `${base}/__dev/frontend`,
+    CORS_ORIGINS: "http://localhost:5173,http://127.0.0.1:5173",
+    PHONEPE_AUTH_BASE_URL: `${base}/__phonepe`,
+    PHONEPE_PG_BASE_URL: `${base}/__phonepe`,
+    PHONEPE_CLIENT_ID: "NEXASPAY_DEV",
+    PHONEPE_WEBHOOK_USERNAME: "nexaspay-webhook",
+    NOTIFY_PROVIDER: "dev",
+    ...devSecrets(options.dataDir),
+  };
+  for (const [key, value] of Object.entries(defaults)) {
+    if (process.env[key] === undefined || process.env[key] === "") process.env[key] = value;
+  }
+}

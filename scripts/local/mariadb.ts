@@ -1,0 +1,142 @@
+/**
+ * A real MariaDB server as a child process in a private data directory on a free loopback port,
+ * configured like RDS MySQL 8 (utf8mb4, UTC, strict sql_mode). See shared docs/local-stack.md §1.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import mysql from "mysql2/promise";
+import type { Binaries } from "./binaries.js";
+import { exited, spawnTied, stopChild } from "./child.js";
+import { freePort } from "./free-port.js";
+
+export const RDS_SQL_MODE =
+  "ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION";
+
+export type MariaDbOptions = {
+  dataDir: string;
+  /** flush-at-commit=1 and doublewrite on (crash tests, benchmarks); otherwise the faster test profile. */
+  durable?: boolean;
+  port?: number;
+  bufferPoolMb?: number;
+  redoLogMb?: number;
+};
+
+export type MariaDb = {
+  /** Server URL without a database, e.g. `mysql://root@127.0.0.1:41234/`. */
+  url: string;
+  port: number;
+  pid: number;
+  dataDir: string;
+  exited: Promise<number | string | null>;
+  stop(): Promise<void>;
+  /** Simulates a crash: SIGKILL, no shutdown. */
+  kill9(): Promise<void>;
+};
+
+const isRoot = () => process.getuid?.() === 0;
+
+function installDataDir(bin: Binaries, dataDir: string): void {
+  if (existsSync(join(dataDir, "data", "mysql"))) return;
+  mkdirSync(join(dataDir, "data"), { recursive: true });
+  execFileSync(
+    bin.installDb,
+    [
+      "--no-defaults",
+      `--datadir=${join(dataDir, "data")}`,
+      ...(isRoot() ? ["--user=root"] : []),
+      "--auth-root-authentication-method=normal",
+      "--skip-test-db",
+      "--skip-name-resolve",
+      "--innodb-log-file-size=16M",
+    ],
+    { stdio: "pipe" },
+  );
+}
+
+async function waitForServer(url: string, done: Promise<unknown>, dataDir: string): Promise<void> {
+  let gone = false;
+  void done.then(() => {
+    gone = true;
+  });
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (gone) {
+      const log = existsSync(join(dataDir, "error.log")) ? readFileSync(join(dataDir, "error.log"), "utf8") : "";
+      throw new Error(`mariadbd exited during startup:\n${log.split("\n").slice(-15).join("\n")}`);
+    }
+    try {
+      const conn = await mysql.createConnection({ uri: url, connectTimeout: 1000 });
+      await conn.end();
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  throw new Error("mariadbd did not accept connections within 60 s");
+}
+
+export async function startMariaDb(bin: Binaries, options: MariaDbOptions): Promise<MariaDb> {
+  const { dataDir } = options;
+  installDataDir(bin, dataDir);
+  for (let attempt = 0; ; attempt++) {
+    const port = options.port ?? (await freePort());
+    const args = [
+      "--no-defaults",
+      `--datadir=${join(dataDir, "data")}`,
+      `--socket=${join(dataDir, "mysqld.sock")}`,
+      `--pid-file=${join(dataDir, "mysqld.pid")}`,
+      `--log-error=${join(dataDir, "error.log")}`,
+      `--port=${port}`,
+      "--bind-address=127.0.0.1",
+      ...(isRoot() ? ["--user=root"] : []),
+      "--skip-name-resolve",
+      "--character-set-server=utf8mb4",
+      "--collation-server=utf8mb4_unicode_ci",
+      "--default-time-zone=+00:00",
+      `--sql-mode=${RDS_SQL_MODE}`,
+      "--performance-schema=OFF",
+      "--max-connections=500",
+      "--skip-log-bin",
+      "--innodb-lock-wait-timeout=20",
+      `--innodb-buffer-pool-size=${options.bufferPoolMb ?? 256}M`,
+      `--innodb-log-file-size=${options.redoLogMb ?? 64}M`,
+      `--innodb-flush-log-at-trx-commit=${options.durable ? 1 : 2}`,
+      `--innodb-doublewrite=${options.durable ? 1 : 0}`,
+    ];
+    const child = spawnTied(bin.mariadbd, args, bin.setpriv);
+    const done = exited(child);
+    const url = `mysql://root@127.0.0.1:${port}/`;
+    try {
+      await waitForServer(url, done, dataDir);
+    } catch (error) {
+      await stopChild(child);
+      if (attempt < 2 && options.port === undefined) continue; // the free port was taken meanwhile
+      throw error;
+    }
+    return {
+      url,
+      port,
+      pid: child.pid ?? -1,
+      dataDir,
+      exited: done,
+      stop: () => stopChild(child, 30_000),
+      kill9: async () => {
+        child.kill("SIGKILL");
+        await done;
+      },
+    };
+  }
+}
+
+/** Creates `name` if missing (utf8mb4) and returns its URL. */
+export async function ensureDatabase(serverUrl: string, name: string): Promise<string> {
+  if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`unsafe database name ${name}`);
+  const conn = await mysql.createConnection({ uri: serverUrl });
+  try {
+    await conn.query(`CREATE DATABASE IF NOT EXISTS \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  } finally {
+    await conn.end();
+  }
+  return `${serverUrl.replace(/\/$/, "")}/${name}`;
+}

@@ -1,0 +1,79 @@
+/**
+ * Demo data for `npm run dev` (idempotent): an admin, a distributor with one retailer, two customers.
+ */
+import bcrypt from "bcryptjs";
+import { eq } from "drizzle-orm";
+import { type NewUser, users } from "../db/schema/index.js";
+import { db } from "../lib/db/index.js";
+import { env } from "../lib/env.js";
+
+export const DEMO_PASSWORD = "Demo@12345pay";
+
+type DemoUser = Pick<NewUser, "email" | "username" | "phone" | "fullName" | "userCode"> & {
+  role: NonNullable<NewUser["role"]>;
+  parent?: string;
+};
+
+const DEMO_USERS: DemoUser[] = [
+  {
+    role: "admin",
+    email: "admin@nexaspay.test",
+    username: "admin",
+    phone: "9000000001",
+    fullName: "Asha Admin",
+    userCode: "NXADM0001",
+  },
+  {
+    role: "distributor",
+    email: "distributor@nexaspay.test",
+    username: "distributor",
+    phone: "9000000002",
+    fullName: "Dev Distributor",
+    userCode: "NXDST0001",
+  },
+  {
+    role: "retailer",
+    email: "retailer@nexaspay.test",
+    username: "retailer",
+    phone: "9000000003",
+    fullName: "Ravi Retailer",
+    userCode: "NXRTL0001",
+    parent: "distributor@nexaspay.test",
+  },
+  {
+    role: "customer",
+    email: "customer1@nexaspay.test",
+    username: "customer1",
+    phone: "9000000004",
+    fullName: "Chitra Customer",
+    userCode: "NXCUS0001",
+  },
+  {
+    role: "customer",
+    email: "customer2@nexaspay.test",
+    username: "customer2",
+    phone: "9000000005",
+    fullName: "Kabir Customer",
+    userCode: "NXCUS0002",
+  },
+];
+
+export async function seedDemoData(): Promise<{ password: string; users: DemoUser[] }> {
+  const hash = await bcrypt.hash(DEMO_PASSWORD, env.BCRYPT_COST);
+  for (const { parent, ...u } of DEMO_USERS) {
+    const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, u.email));
+    if (existing) continue;
+    const parentId = parent
+      ? (await db.select({ id: users.id }).from(users).where(eq(users.email, parent)))[0]?.id
+      : undefined;
+    await db.insert(users).values({
+      ...u,
+      password: hash,
+      kycStatus: "verified",
+      phoneVerified: true,
+      emailVerified: true,
+      parentDistributorId: parentId ?? null,
+    });
+  }
+  return { password: DEMO_PASSWORD, users: DEMO_USERS };
+}
