@@ -3,7 +3,9 @@ import { z } from "zod";
 import { AppError, json, methods } from "../../lib/http/index.js";
 import { call } from "../helpers/request.js";
 
-type ErrorBody = { error: { code: string; message: string; requestId: string; details?: { path: string; message: string }[] } };
+type ErrorBody = {
+  error: { code: string; message: string; requestId: string; details?: { path: string; message: string }[] };
+};
 
 const echo = methods({
   POST: async (ctx) => {
@@ -42,7 +44,10 @@ describe("route wrapper and error funnel", () => {
   });
 
   it("rejects unknown fields (mass assignment) with VALIDATION_FAILED naming each field", async () => {
-    const res = await call(echo, { method: "POST", body: { name: "a", amountPaise: 1, role: "admin", walletBalance: 5 } });
+    const res = await call(echo, {
+      method: "POST",
+      body: { name: "a", amountPaise: 1, role: "admin", walletBalance: 5 },
+    });
     const error = expectError(res, 400, "VALIDATION_FAILED");
     expect(error.details?.map((d) => d.path).sort()).toEqual(["role", "walletBalance"]);
   });

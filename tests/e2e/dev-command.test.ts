@@ -38,8 +38,13 @@ afterAll(() => {
 describe("npm run dev", () => {
   it("serves the API over HTTP and leaves nothing behind after kill -9", async () => {
     const port = await freePort();
-    const env: Record<string, string> = { ...(process.env as Record<string, string>), PORT: String(port), NEXASPAY_DATA_DIR: dataDir };
-    for (const key of Object.keys(env)) if (/^(DATABASE_URL|UPSTASH_|PUBLIC_BASE_URL|PHONEPE_|NODE_ENV|VITEST)/.test(key)) delete env[key];
+    const env: Record<string, string> = {
+      ...(process.env as Record<string, string>),
+      PORT: String(port),
+      NEXASPAY_DATA_DIR: dataDir,
+    };
+    for (const key of Object.keys(env))
+      if (/^(DATABASE_URL|UPSTASH_|PUBLIC_BASE_URL|PHONEPE_|NODE_ENV|VITEST)/.test(key)) delete env[key];
     child = spawn(process.execPath, ["--import", "tsx", "scripts/dev.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     child.stdout?.on("data", (d: Buffer) => {

@@ -34,7 +34,9 @@ export async function call<T = unknown>(mod: FunctionModule, options: CallOption
   const method = options.method ?? "GET";
   const handler = mod[method];
   if (typeof handler !== "function") throw new Error(`module has no ${method} export`);
-  const response = (await (handler as (r: Request) => Promise<Response>)(buildRequest({ ...options, method }))) as Response;
+  const response = (await (handler as (r: Request) => Promise<Response>)(
+    buildRequest({ ...options, method }),
+  )) as Response;
   const text = await response.text();
   let body: unknown = text;
   if ((response.headers.get("content-type") ?? "").includes("json") && text) body = JSON.parse(text);

@@ -18,7 +18,10 @@ describe("driver error mapping", () => {
   it("duplicate key → CONFLICT", async () => {
     const u = newUser();
     await db.insert(users).values(u);
-    const error = await db.insert(users).values({ ...u, username: `${u.username}b`, phone: "8999999999" }).catch((e) => e);
+    const error = await db
+      .insert(users)
+      .values({ ...u, username: `${u.username}b`, phone: "8999999999" })
+      .catch((e) => e);
     expect(mapDbError(error)?.code).toBe("CONFLICT");
   });
 
@@ -43,7 +46,10 @@ describe("withTransaction", () => {
     const u = newUser();
     const [{ id }] = (await db.insert(users).values(u).$returningId()) as [{ id: number }];
     const failure = withTransaction(async ({ tx }) => {
-      await tx.update(users).set({ walletBalance: paise(5000) }).where(eq(users.id, id));
+      await tx
+        .update(users)
+        .set({ walletBalance: paise(5000) })
+        .where(eq(users.id, id));
       throw new Error("injected failure after the first write");
     });
     await expect(failure).rejects.toThrow("injected failure");

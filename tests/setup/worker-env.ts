@@ -2,9 +2,10 @@
  * Runs before every test file, before anything imports lib/env: gives the file its worker's database
  * (created and migrated on first use), a free port for an in-process dev server, and test secrets.
  */
+
+import { freePort } from "../../scripts/local/free-port.js";
 import { ensureDatabase } from "../../scripts/local/mariadb.js";
 import { applyMigrations } from "../../scripts/local/migrate.js";
-import { freePort } from "../../scripts/local/free-port.js";
 
 const serverUrl = process.env.TEST_MARIADB_URL;
 if (!serverUrl) throw new Error("TEST_MARIADB_URL missing: tests must run through vitest's global setup");

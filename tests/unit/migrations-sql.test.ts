@@ -11,7 +11,7 @@ const files = readdirSync(DIR).filter((f) => f.endsWith(".sql"));
 
 const TEMPORAL = /`(\w+)`\s+(timestamp|datetime)(?:\((\d)\))?([^,\n]*)/gi;
 
-export function findOnUpdatePitfalls(text: string): string[] {
+function findOnUpdatePitfalls(text: string): string[] {
   const problems: string[] = [];
   for (const m of text.matchAll(TEMPORAL)) {
     const [, column, , fsp = "0", rest = ""] = m;
@@ -27,7 +27,9 @@ export function findOnUpdatePitfalls(text: string): string[] {
 describe("migration SQL is valid on MySQL 8", () => {
   it("catches the ON UPDATE precision pitfall", () => {
     expect(findOnUpdatePitfalls("`u` timestamp(3) DEFAULT (now()) ON UPDATE CURRENT_TIMESTAMP,")).toHaveLength(2);
-    expect(findOnUpdatePitfalls("`u` timestamp(3) DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),")).toEqual([]);
+    expect(
+      findOnUpdatePitfalls("`u` timestamp(3) DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),"),
+    ).toEqual([]);
     expect(findOnUpdatePitfalls("`u` timestamp DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,")).toEqual([]);
   });
 

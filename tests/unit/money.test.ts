@@ -51,7 +51,7 @@ describe("formatRupees (edge formatting only)", () => {
 });
 
 describe("amountPaiseSchema", () => {
-  it.each([0, -1, 1.5, "100", 1e309, null])("rejects %j", (value) => {
+  it.each([0, -1, 1.5, "100", Number.POSITIVE_INFINITY, Number.NaN, null])("rejects %j", (value) => {
     expect(amountPaiseSchema.safeParse(value).success).toBe(false);
   });
   it("accepts a positive integer", () => {

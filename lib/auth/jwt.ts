@@ -1,0 +1,56 @@
+/**
+ * Access tokens: jose HS256 JWTs with algorithm, issuer and audience pinned (RFC 8725), a `kid` for key
+ * rotation (JWT_PREVIOUS_* stays valid for verification during a rotation), 15-minute lifetime.
+ */
+import { errors, jwtVerify, SignJWT } from "jose";
+import { z } from "zod";
+import { USER_ROLES } from "../../db/schema/users.js";
+import { env } from "../env.js";
+
+const ALG = "HS256";
+const encoder = new TextEncoder();
+const keys = new Map<string, Uint8Array>([[env.JWT_KEY_ID, encoder.encode(env.JWT_SECRET)]]);
+if (env.JWT_PREVIOUS_SECRET && env.JWT_PREVIOUS_KEY_ID) {
+  keys.set(env.JWT_PREVIOUS_KEY_ID, encoder.encode(env.JWT_PREVIOUS_SECRET));
+}
+
+const accessClaimsSchema = z.object({
+  sub: z.string().regex(/^\d+$/),
+  sid: z.string().min(1),
+  role: z.enum(USER_ROLES),
+  typ: z.literal("access"),
+});
+
+export type AccessClaims = { userId: number; sessionId: string; role: (typeof USER_ROLES)[number] };
+
+export async function signAccessToken(claims: AccessClaims): Promise<{ token: string; expiresIn: number }> {
+  const token = await new SignJWT({ sid: claims.sessionId, role: claims.role, typ: "access" })
+    .setProtectedHeader({ alg: ALG, kid: env.JWT_KEY_ID, typ: "JWT" })
+    .setSubject(String(claims.userId))
+    .setIssuer(env.JWT_ISSUER)
+    .setAudience(env.JWT_AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(`${env.ACCESS_TOKEN_TTL_SECONDS}s`)
+    .sign(keys.get(env.JWT_KEY_ID) as Uint8Array);
+  return { token, expiresIn: env.ACCESS_TOKEN_TTL_SECONDS };
+}
+
+/** Verifies an access token; returns null for anything invalid (bad signature, alg, kid, iss, aud, exp, typ). */
+export async function verifyAccessToken(token: string): Promise<AccessClaims | null> {
+  try {
+    const { payload } = await jwtVerify(
+      token,
+      (header) => {
+        const key = header.kid ? keys.get(header.kid) : undefined;
+        if (!key) throw new errors.JWSInvalid("unknown kid");
+        return key;
+      },
+      { algorithms: [ALG], issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, requiredClaims: ["exp", "iat", "sub"] },
+    );
+    const claims = accessClaimsSchema.safeParse(payload);
+    if (!claims.success) return null;
+    return { userId: Number(claims.data.sub), sessionId: claims.data.sid, role: claims.data.role };
+  } catch {
+    return null;
+  }
+}
