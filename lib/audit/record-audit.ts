@@ -1,0 +1,46 @@
+/** Writes one audit row; pass the open transaction so the row commits (or rolls back) with the change. */
+import { auditLogs } from "../../db/schema/audit-logs.js";
+import type { Database } from "../db/index.js";
+import type { RouteContext } from "../http/route.js";
+import { sanitizeForAudit } from "./sanitize.js";
+
+export type AuditEntry = {
+  /** Null for system actors (cron, webhooks, scripts). */
+  actorUserId: number | null;
+  /** `<entity>.<verb>`, e.g. `kyc.submitted`, `user.login_failed`, `wallet.adjusted`. */
+  action: string;
+  entityType: string;
+  entityId: string | number;
+  before?: unknown;
+  after?: unknown;
+  ip?: string | null;
+  userAgent?: string | null;
+  requestId?: string | null;
+};
+
+export type AuditRequestInfo = { ip: string | null; userAgent: string | null; requestId: string };
+
+const clip = (value: string | null | undefined, max: number) => (value ? value.slice(0, max) : null);
+
+/** The where-from part of an audit entry, read from the route context. */
+export function auditRequestInfo(ctx: Pick<RouteContext, "ip" | "request" | "requestId">): AuditRequestInfo {
+  return { ip: ctx.ip, userAgent: ctx.request.headers.get("user-agent"), requestId: ctx.requestId };
+}
+
+/**
+ * Appends an audit row. Snapshots go through `sanitizeForAudit`, so callers may pass whole rows
+ * without leaking hashes, tokens, OTPs, PAN or Aadhaar.
+ */
+export async function recordAudit(dbOrTx: Database, entry: AuditEntry): Promise<void> {
+  await dbOrTx.insert(auditLogs).values({
+    actorUserId: entry.actorUserId,
+    action: entry.action.slice(0, 100),
+    entityType: entry.entityType.slice(0, 50),
+    entityId: String(entry.entityId).slice(0, 64),
+    before: entry.before === undefined ? null : sanitizeForAudit(entry.before),
+    after: entry.after === undefined ? null : sanitizeForAudit(entry.after),
+    ip: clip(entry.ip, 45),
+    userAgent: clip(entry.userAgent, 255),
+    requestId: clip(entry.requestId, 64),
+  });
+}
