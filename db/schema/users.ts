@@ -51,6 +51,15 @@ export const users = mysqlTable(
     emailVerified: boolean("email_verified").default(false),
     phoneVerified: boolean("phone_verified").default(false),
     lastLogin: timestamp("last_login"),
+    /** Consecutive failed password logins; reset by a success. Reaching the threshold sets `locked_until`. */
+    failedLoginCount: int("failed_login_count").notNull().default(0),
+    /** Soft, auto-expiring lock after repeated failed logins (ACCOUNT_LOCKED until then). */
+    lockedUntil: timestamp("locked_until"),
+    /** TOTP secret, encrypted at rest by lib/crypto (`v1:<kid>:…`); set by 2FA setup, live once enabled. */
+    totpSecret: varchar("totp_secret", { length: 512 }),
+    totpEnabled: boolean("totp_enabled").notNull().default(false),
+    /** Last accepted TOTP time step, so one code is accepted once per period (NIST 800-63B). */
+    totpLastStep: int("totp_last_step"),
     ...lifecycleDates(),
   },
   (t) => [
