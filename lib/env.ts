@@ -44,6 +44,7 @@ const envSchema = z.object({
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(30),
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
+  OTP_PEPPER: z.string().min(32),
 
   DATA_ENCRYPTION_KEY: base64Key(32),
   DATA_ENCRYPTION_KEY_ID: z.string().min(1).default("dek1"),
@@ -53,6 +54,7 @@ const envSchema = z.object({
   MSG91_BASE_URL: z.url().default("https://control.msg91.com"),
   MSG91_AUTH_KEY: z.string().optional(),
   MSG91_OTP_TEMPLATE_ID: z.string().optional(),
+  MSG91_EMAIL_TEMPLATE_ID: z.string().optional(),
   MSG91_EMAIL_DOMAIN: z.string().optional(),
   MSG91_EMAIL_FROM: z.string().optional(),
 

@@ -10,7 +10,7 @@ type Secrets = Record<string, string>;
 
 function devSecrets(dataDir: string): Secrets {
   const file = join(dataDir, "dev-secrets.json");
-  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as Secrets;
+  const existing = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Secrets) : {};
   const secrets: Secrets = {
     JWT_SECRET: randomBytes(48).toString("base64url"),
     DATA_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
@@ -18,7 +18,11 @@ function devSecrets(dataDir: string): Secrets {
     PHONEPE_CLIENT_SECRET: randomBytes(24).toString("hex"),
     PHONEPE_WEBHOOK_PASSWORD: randomBytes(24).toString("hex"),
     CRON_SECRET: randomBytes(24).toString("hex"),
+    OTP_PEPPER: randomBytes(48).toString("base64url"),
+    // Secrets already generated win, so a new variable is added to an old file without rotating the rest.
+    ...existing,
   };
+  if (Object.keys(secrets).length === Object.keys(existing).length) return secrets;
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;

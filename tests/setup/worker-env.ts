@@ -27,6 +27,7 @@ Object.assign(process.env, {
   CORS_ORIGINS: "http://frontend.test",
   JWT_SECRET: "test-jwt-secret-0123456789abcdefghijklmnop",
   BCRYPT_COST: "4",
+  OTP_PEPPER: "test-otp-pepper-0123456789abcdefghijklmnop",
   DATA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
   BLIND_INDEX_KEY: Buffer.alloc(32, 9).toString("base64"),
   NOTIFY_PROVIDER: "dev",
