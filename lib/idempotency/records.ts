@@ -1,0 +1,63 @@
+/**
+ * Queries on `idempotency_keys`, the durable half of idempotency. Each takes the db/tx first so the
+ * insert can run inside the posting's own transaction (the ledger's `beforeLocks` hook).
+ */
+import { and, eq, lt } from "drizzle-orm";
+import { idempotencyKeys } from "../../db/schema/index.js";
+import type { Database } from "../db/index.js";
+
+/** Keys are kept at least this long (API.md §0: ≥ 24 h). */
+export const IDEMPOTENCY_RETENTION_MS = 24 * 60 * 60 * 1000;
+
+export type IdempotencyRecord = {
+  requestHash: string;
+  statusCode: number;
+  responseBody: string | null;
+  resourceRef: string | null;
+};
+
+export type NewIdempotencyRecord = IdempotencyRecord & { userId: number; idemKey: string };
+
+/** Inserts the record; a duplicate (user_id, idem_key) throws the driver's ER_DUP_ENTRY. */
+export async function insertIdempotencyRecord(
+  tx: Database,
+  record: NewIdempotencyRecord,
+  now = new Date(),
+): Promise<void> {
+  await tx.insert(idempotencyKeys).values({
+    ...record,
+    expiresAt: new Date(now.getTime() + IDEMPOTENCY_RETENTION_MS),
+  });
+}
+
+export async function findIdempotencyRecord(
+  db: Database,
+  userId: number,
+  idemKey: string,
+): Promise<IdempotencyRecord | null> {
+  const [row] = await db
+    .select({
+      requestHash: idempotencyKeys.requestHash,
+      statusCode: idempotencyKeys.statusCode,
+      responseBody: idempotencyKeys.responseBody,
+      resourceRef: idempotencyKeys.resourceRef,
+    })
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.idemKey, idemKey)))
+    .limit(1);
+  return row ?? null;
+}
+
+/**
+ * Deletes records past their retention, in bounded batches so a big backlog never holds long locks.
+ * Idempotent; meant for a cron route. Returns how many rows were removed.
+ */
+export async function sweepExpiredIdempotencyKeys(db: Database, now = new Date(), batchSize = 5_000): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const [result] = await db.delete(idempotencyKeys).where(lt(idempotencyKeys.expiresAt, now)).limit(batchSize);
+    const affected = (result as { affectedRows?: number }).affectedRows ?? 0;
+    total += affected;
+    if (affected < batchSize) return total;
+  }
+}
