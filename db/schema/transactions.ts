@@ -3,7 +3,18 @@
  * For every wallet: closing = opening − debit + credit, each line's opening equals the previous line's
  * closing, and the last closing equals `users.wallet_balance`. Only `lib/ledger` inserts rows.
  */
-import { date, foreignKey, index, int, mysqlEnum, mysqlTable, text, timestamp, varchar } from "drizzle-orm/mysql-core";
+import {
+  date,
+  foreignKey,
+  index,
+  int,
+  mysqlEnum,
+  mysqlTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  varchar,
+} from "drizzle-orm/mysql-core";
 import { lifecycleDates, paiseDecimal, ZERO_DECIMAL } from "./columns.js";
 import { users } from "./users.js";
 
@@ -57,6 +68,12 @@ export const transactions = mysqlTable(
     ipAddress: varchar("ip_address", { length: 45 }),
     deviceInfo: text("device_info"),
     location: varchar("location", { length: 255 }),
+    /** The posting this line belongs to (`postings.id`); every ledger line has one. */
+    postingId: int("posting_id"),
+    /** Gap-free per-wallet sequence (1, 2, …); the last one equals `users.wallet_seq`. */
+    walletSeq: int("wallet_seq"),
+    /** KYC-tier balance cap in force when a credit line was posted with limits enforced (else NULL). */
+    balanceCap: paiseDecimal("balance_cap", { precision: 15 }),
     ...lifecycleDates(),
   },
   (t) => [
@@ -71,6 +88,8 @@ export const transactions = mysqlTable(
     index("idx_payment_method").on(t.paymentMethod),
     index("idx_transactions_status_type").on(t.status, t.transactionType),
     index("idx_transactions_amount_range").on(t.amount, t.createdAt),
+    uniqueIndex("uq_transactions_user_seq").on(t.userId, t.walletSeq),
+    index("idx_transactions_posting").on(t.postingId),
     foreignKey({ name: "fk_transactions_user", columns: [t.userId], foreignColumns: [users.id] }).onDelete("cascade"),
     foreignKey({ name: "fk_transactions_recipient", columns: [t.recipientId], foreignColumns: [users.id] }).onDelete(
       "set null",

@@ -4,6 +4,7 @@ import { sql } from "drizzle-orm";
 import {
   type AnyMySqlColumn,
   boolean,
+  check,
   date,
   decimal,
   foreignKey,
@@ -35,6 +36,10 @@ export const users = mysqlTable(
      * user. Only `lib/ledger` writes it. NOT NULL tightens the seed (whose column was nullable).
      */
     walletBalance: paiseDecimal("wallet_balance", { precision: 15 }).notNull().default(ZERO_DECIMAL),
+    /** Σ of this wallet's active holds (lib/ledger); available balance = wallet_balance − held_balance. */
+    heldBalance: paiseDecimal("held_balance", { precision: 15 }).notNull().default(ZERO_DECIMAL),
+    /** Sequence number of the wallet's last ledger line (0 = none); lines are gap-free 1..wallet_seq. */
+    walletSeq: int("wallet_seq").notNull().default(0),
     avatarUrl: varchar("avatar_url", { length: 500 }),
     dateOfBirth: date("date_of_birth", { mode: "string" }),
     address: text("address"),
@@ -76,6 +81,10 @@ export const users = mysqlTable(
       columns: [t.parentDistributorId],
       foreignColumns: [t.id as AnyMySqlColumn],
     }).onDelete("set null"),
+    // Last line of defence behind lib/ledger's own checks (MariaDB errno 4025 / MySQL 3819).
+    check("chk_users_balance_nonneg", sql`${t.walletBalance} >= 0`),
+    check("chk_users_held_nonneg", sql`${t.heldBalance} >= 0`),
+    check("chk_users_held_le_balance", sql`${t.heldBalance} <= ${t.walletBalance}`),
   ],
 );
 
