@@ -1,0 +1,27 @@
+/** Masked forms of identity and bank data: the only forms that ever leave the API. */
+
+/** `ABCDE1234F` → `ABCDE****F`: the digits (the unique part) hidden, letters kept for recognition. */
+export function maskPan(pan: string): string {
+  const v = pan.replace(/\s+/g, "").toUpperCase();
+  if (v.length !== 10) return "**********";
+  return `${v.slice(0, 5)}****${v.slice(9)}`;
+}
+
+/** Full number or its last 4 → `XXXX XXXX 1234` (RBI: only the last 4 digits visible). */
+export function maskAadhaar(aadhaarOrLast4: string): string {
+  const digits = aadhaarOrLast4.replace(/\D+/g, "");
+  const last4 = digits.length >= 4 ? digits.slice(-4) : "XXXX";
+  return `XXXX XXXX ${last4}`;
+}
+
+/** Bank account number → `XXXXXX1234` (fixed width, so the length is not revealed). */
+export function maskAccountNumber(accountNumber: string): string {
+  const v = accountNumber.replace(/[\s-]+/g, "");
+  return `XXXXXX${v.length > 4 ? v.slice(-4) : "XXXX"}`;
+}
+
+/** Indian mobile → `XXXXXX3210`. */
+export function maskPhone(phone: string): string {
+  const digits = phone.replace(/\D+/g, "");
+  return `XXXXXX${digits.length > 4 ? digits.slice(-4) : "XXXX"}`;
+}
