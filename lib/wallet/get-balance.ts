@@ -1,0 +1,24 @@
+/** The wallet's balance, what holds reserve, and what can be spent now (API.md §2). */
+import { eq } from "drizzle-orm";
+import { users } from "../../db/schema/index.js";
+import type { Database } from "../db/index.js";
+import { AppError } from "../http/errors.js";
+import { type Paise, subPaise } from "../money/index.js";
+
+export type BalanceView = { balancePaise: Paise; heldPaise: Paise; availablePaise: Paise; currency: "INR" };
+
+/** One primary-key read of the two projections lib/ledger maintains on the user row. */
+export async function getBalance(db: Database, userId: number): Promise<BalanceView> {
+  const [row] = await db
+    .select({ balance: users.walletBalance, held: users.heldBalance })
+    .from(users)
+    .where(eq(users.id, userId))
+    .limit(1);
+  if (!row) throw new AppError("NOT_FOUND", "Wallet not found.");
+  return {
+    balancePaise: row.balance,
+    heldPaise: row.held,
+    availablePaise: subPaise(row.balance, row.held),
+    currency: "INR",
+  };
+}

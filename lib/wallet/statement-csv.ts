@@ -1,0 +1,58 @@
+/**
+ * The CSV download of a statement (RFC 4180, one header row, amounts as rupee decimals "1500.50").
+ * Text cells a spreadsheet would run as a formula (= + - @, tab, CR) are prefixed with a quote (OWASP
+ * "CSV injection"), because remarks and descriptions can carry another user's free text.
+ */
+import { decimalFromPaise } from "../money/index.js";
+import type { Statement } from "./get-statement.js";
+
+const HEADER = [
+  "Date (IST)",
+  "Created at (UTC)",
+  "Reference",
+  "Type",
+  "Ledger type",
+  "Status",
+  "Description",
+  "Remarks",
+  "Counterparty",
+  "Debit (INR)",
+  "Credit (INR)",
+  "Fee (INR)",
+  "Opening balance (INR)",
+  "Closing balance (INR)",
+];
+
+/** Neutralises formula triggers, then quotes when the cell needs it. */
+export function csvCell(value: string | null | undefined, text = true): string {
+  let v = value ?? "";
+  if (text && /^[=+\-@\t\r]/.test(v)) v = `'${v}`;
+  return /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+}
+
+export function statementCsv(statement: Statement): { filename: string; body: string } {
+  const lines = [HEADER.join(",")];
+  for (const t of statement.data) {
+    const counterparty = t.counterparty ? [t.counterparty.name, t.counterparty.userCode].filter(Boolean).join(" ") : "";
+    lines.push(
+      [
+        csvCell(t.ledgerDate),
+        csvCell(t.createdAt),
+        csvCell(t.referenceNumber),
+        csvCell(t.type),
+        csvCell(t.ledgerType),
+        csvCell(t.status),
+        csvCell(t.description),
+        csvCell(t.remarks),
+        csvCell(counterparty),
+        ...[t.debitPaise, t.creditPaise, t.feePaise, t.openingBalancePaise, t.closingBalancePaise].map((p) =>
+          csvCell(decimalFromPaise(p), false),
+        ),
+      ].join(","),
+    );
+  }
+  return {
+    filename: `nexaspay-statement-${statement.from}-to-${statement.to}.csv`,
+    body: `${lines.join("\r\n")}\r\n`,
+  };
+}
