@@ -1,9 +1,13 @@
 /**
  * Authentication and role checks for routes, declared in one place:
  * `const user = await requireUser(ctx, { roles: ["admin"] })`. 401 when the token is missing or invalid,
- * 403 when the role may not call the route. Row ownership is checked in services and answers 404.
+ * or its session is revoked/expired, or the user is inactive; 403 when the role may not call the route.
+ * Row ownership is checked in services and answers 404.
  */
-import type { UserRole } from "../../db/schema/users.js";
+import { eq } from "drizzle-orm";
+import { sessions } from "../../db/schema/sessions.js";
+import { type UserRole, users } from "../../db/schema/users.js";
+import { db } from "../db/index.js";
 import { AppError } from "../http/errors.js";
 import type { RouteContext } from "../http/route.js";
 import { verifyAccessToken } from "./jwt.js";
@@ -12,11 +16,34 @@ export type AuthUser = { id: number; role: UserRole; sessionId: string };
 
 const BEARER = /^Bearer ([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]*)$/;
 
+/**
+ * The live state behind a verified token: one primary-key lookup joined to the user. The role comes
+ * from the database, so a demotion or deactivation takes effect immediately, not after 15 minutes.
+ */
+async function liveSession(sessionId: string, userId: number): Promise<{ role: UserRole } | null> {
+  const [row] = await db
+    .select({
+      userId: sessions.userId,
+      revokedAt: sessions.revokedAt,
+      expiresAt: sessions.expiresAt,
+      role: users.role,
+      isActive: users.isActive,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.id, sessionId))
+    .limit(1);
+  if (!row || row.userId !== userId || row.revokedAt || !row.isActive) return null;
+  if (row.expiresAt.getTime() <= Date.now()) return null;
+  return { role: row.role ?? "customer" };
+}
+
 export async function requireUser(ctx: RouteContext, options: { roles?: readonly UserRole[] } = {}): Promise<AuthUser> {
   const match = BEARER.exec(ctx.request.headers.get("authorization") ?? "");
   const claims = match?.[1] ? await verifyAccessToken(match[1]) : null;
-  if (!claims) throw new AppError("UNAUTHORIZED", "A valid access token is required.");
-  const user: AuthUser = { id: claims.userId, role: claims.role, sessionId: claims.sessionId };
+  const live = claims ? await liveSession(claims.sessionId, claims.userId) : null;
+  if (!claims || !live) throw new AppError("UNAUTHORIZED", "A valid access token is required.");
+  const user: AuthUser = { id: claims.userId, role: live.role, sessionId: claims.sessionId };
   ctx.annotate({ userId: user.id });
   if (options.roles && !options.roles.includes(user.role)) {
     throw new AppError("FORBIDDEN", "Your role may not perform this action.");

@@ -1,12 +1,13 @@
 /**
- * Test builders. `createTestUser` inserts a user straight into the database and mints an access token
- * for it, so tests of any capability can act as any role without going through registration.
+ * Test builders. `createTestUser` inserts a user straight into the database and opens a real session
+ * for it (requireUser checks the session row), so tests of any capability can act as any role without
+ * going through registration.
  */
 import { eq } from "drizzle-orm";
 import { type KycStatus, type UserRole, users } from "../../db/schema/index.js";
-import { signAccessToken } from "../../lib/auth/index.js";
+import { NO_CLIENT } from "../../lib/auth/client-info.js";
+import { startSession } from "../../lib/auth/sessions.js";
 import { db } from "../../lib/db/index.js";
-import { newId } from "../../lib/ids.js";
 
 let seq = 0;
 
@@ -18,6 +19,9 @@ export type TestUser = {
   email: string;
   role: UserRole;
   token: string;
+  /** The session behind `token`, and its refresh token. */
+  sessionId: string;
+  refreshToken: string;
 };
 
 export async function createTestUser(
@@ -39,7 +43,7 @@ export async function createTestUser(
     parentDistributorId: options.parentDistributorId ?? null,
   };
   const [{ id }] = (await db.insert(users).values(values).$returningId()) as [{ id: number }];
-  const { token } = await signAccessToken({ userId: id, role, sessionId: newId("ses") });
+  const session = await startSession(db, { id, role }, NO_CLIENT);
   const [row] = await db.select({ userCode: users.userCode }).from(users).where(eq(users.id, id));
   return {
     id,
@@ -48,6 +52,8 @@ export async function createTestUser(
     phone: values.phone,
     email: values.email,
     role,
-    token,
+    token: session.accessToken,
+    sessionId: session.sessionId,
+    refreshToken: session.refreshToken,
   };
 }
