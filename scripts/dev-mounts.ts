@@ -5,5 +5,6 @@
 import type { Mount } from "./dev-server.js";
 
 export async function devMounts(): Promise<Mount[]> {
-  return [];
+  const { phonePeSimMount } = await import("./phonepe-sim/index.js");
+  return [phonePeSimMount()];
 }
