@@ -1,0 +1,1 @@
+export { type DownlineQuery, downlineQuerySchema, listDownline, type RetailerSummary } from "./list-downline.js";

@@ -1,0 +1,63 @@
+/**
+ * `POST /api/admin/kyc/[userId]`: an admin verifies or rejects a pending submission
+ * (domain-india §1.6: only `pending → verified | rejected`; the decision is audited with before/after).
+ */
+import { eq } from "drizzle-orm";
+import { kycRecords } from "../../db/schema/kyc-records.js";
+import { type KycStatus, users } from "../../db/schema/users.js";
+import { type AuditRequestInfo, recordAudit } from "../audit/index.js";
+import { withTransaction } from "../db/index.js";
+import { AppError } from "../http/errors.js";
+import type { KycDecision } from "./schemas.js";
+
+export type KycDecisionResult = {
+  userId: number;
+  kycStatus: KycStatus;
+  rejectionReason: string | null;
+  reviewedAt: string;
+};
+
+/** Applies the decision; 404 for an unknown user, 409 when there is no pending submission. */
+export async function decideKyc(
+  adminId: number,
+  userId: number,
+  input: KycDecision,
+  info: AuditRequestInfo,
+): Promise<KycDecisionResult> {
+  // Four-eyes: nobody approves their own identity documents.
+  if (adminId === userId) throw new AppError("FORBIDDEN", "You cannot decide on your own KYC.");
+  const reviewedAt = new Date();
+  const rejectionReason = input.decision === "rejected" ? (input.reason ?? null) : null;
+  return withTransaction(async ({ tx }) => {
+    const [user] = await tx
+      .select({ kycStatus: users.kycStatus })
+      .from(users)
+      .where(eq(users.id, userId))
+      .for("update");
+    if (!user) throw new AppError("NOT_FOUND", "User not found.");
+    const [record] = await tx
+      .select({ id: kycRecords.id, status: kycRecords.status })
+      .from(kycRecords)
+      .where(eq(kycRecords.userId, userId))
+      .for("update");
+    if (!record) throw new AppError("CONFLICT", "This user has not submitted KYC documents.");
+    if (record.status !== "pending") {
+      throw new AppError("CONFLICT", `This KYC submission is already ${record.status}.`);
+    }
+    await tx
+      .update(kycRecords)
+      .set({ status: input.decision, rejectionReason, reviewedAt, reviewedBy: adminId })
+      .where(eq(kycRecords.id, record.id));
+    await tx.update(users).set({ kycStatus: input.decision }).where(eq(users.id, userId));
+    await recordAudit(tx, {
+      actorUserId: adminId,
+      action: `kyc.${input.decision}`,
+      entityType: "user",
+      entityId: userId,
+      before: { kycStatus: user.kycStatus, kycRecordStatus: record.status },
+      after: { kycStatus: input.decision, kycRecordStatus: input.decision, reason: rejectionReason },
+      ...info,
+    });
+    return { userId, kycStatus: input.decision, rejectionReason, reviewedAt: reviewedAt.toISOString() };
+  });
+}

@@ -1,0 +1,243 @@
+import { and, eq } from "drizzle-orm";
+import { afterAll, describe, expect, it } from "vitest";
+import * as adminKyc from "../../api/admin/kyc/[userId].js";
+import * as meKyc from "../../api/me/kyc.js";
+import { auditLogs, kycRecords, users } from "../../db/schema/index.js";
+import { fieldCipher } from "../../lib/crypto/index.js";
+import { db, pool } from "../../lib/db/index.js";
+import { kycCipherContext } from "../../lib/kyc/index.js";
+import { createTestUser, type TestUser } from "../helpers/factories.js";
+import { call } from "../helpers/request.js";
+import { randomAadhaar, randomPan } from "./kyc-helpers.js";
+
+afterAll(() => pool.end());
+
+type Err = { error: { code: string; message: string; details?: { path: string }[] } };
+type Submitted = { kycStatus: string; panMasked: string; aadhaarMasked: string };
+
+const submit = (user: TestUser, body: unknown) =>
+  call<Submitted & Err>(meKyc, { method: "POST", path: "/api/me/kyc", token: user.token, body });
+const decide = (admin: TestUser, userId: number | string, body: unknown) =>
+  call<Record<string, unknown> & Err>(adminKyc, {
+    method: "POST",
+    path: `/api/admin/kyc/${userId}`,
+    query: { userId },
+    token: admin.token,
+    body,
+  });
+const myKyc = (user: TestUser) => call<Record<string, unknown>>(meKyc, { path: "/api/me/kyc", token: user.token });
+const kycStatusOf = async (id: number) =>
+  (await db.select({ s: users.kycStatus }).from(users).where(eq(users.id, id)))[0]?.s;
+
+describe("POST /api/me/kyc", () => {
+  it("stores PAN/Aadhaar encrypted with blind indexes and returns only masked values", async () => {
+    const user = await createTestUser({ kycStatus: "pending" });
+    const pan = randomPan();
+    const aadhaar = randomAadhaar();
+    const spaced = `${aadhaar.slice(0, 4)} ${aadhaar.slice(4, 8)} ${aadhaar.slice(8)}`;
+    const res = await submit(user, {
+      pan: pan.toLowerCase(),
+      aadhaarNumber: spaced,
+      documents: [{ type: "pan_card", url: "https://files.test/pan.jpg" }],
+    });
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({
+      kycStatus: "pending",
+      panMasked: `${pan.slice(0, 5)}****${pan.slice(9)}`,
+      aadhaarMasked: `XXXX XXXX ${aadhaar.slice(8)}`,
+    });
+    expect(res.text).not.toContain(aadhaar);
+    expect(res.text).not.toContain(pan);
+
+    const [row] = await db.select().from(kycRecords).where(eq(kycRecords.userId, user.id));
+    if (!row) throw new Error("no kyc row");
+    // Neither number is anywhere in clear in the stored row.
+    expect(JSON.stringify(row)).not.toContain(aadhaar);
+    expect(JSON.stringify(row)).not.toContain(pan);
+    expect(row.aadhaarLast4).toBe(aadhaar.slice(8));
+    expect(fieldCipher.decrypt(row.panEncrypted, kycCipherContext("pan", user.id))).toBe(pan);
+    expect(fieldCipher.decrypt(row.aadhaarEncrypted, kycCipherContext("aadhaar", user.id))).toBe(aadhaar);
+    expect(fieldCipher.keyIdOf(row.panEncrypted)).toBe(fieldCipher.currentKeyId);
+    // A ciphertext moved to another owner does not decrypt (AAD binds field and user).
+    expect(() => fieldCipher.decrypt(row.panEncrypted, kycCipherContext("pan", user.id + 1))).toThrow();
+    expect(await kycStatusOf(user.id)).toBe("pending");
+
+    const audits = await db
+      .select()
+      .from(auditLogs)
+      .where(and(eq(auditLogs.entityType, "user"), eq(auditLogs.entityId, String(user.id))));
+    expect(audits.map((a) => a.action)).toEqual(["kyc.submitted"]);
+    expect(audits[0]?.actorUserId).toBe(user.id);
+    expect(audits[0]?.ip).toBe("203.0.113.10");
+    expect(JSON.stringify(audits)).not.toContain(pan);
+    expect(JSON.stringify(audits)).not.toContain(aadhaar.slice(0, 8));
+
+    const view = await myKyc(user);
+    expect(view.body).toMatchObject({
+      kycStatus: "pending",
+      panMasked: res.body.panMasked,
+      aadhaarMasked: res.body.aadhaarMasked,
+      documents: [{ type: "pan_card", url: "https://files.test/pan.jpg" }],
+      rejectionReason: null,
+    });
+  });
+
+  it.each([
+    ["PAN with an invalid holder type", { pan: "ABCXE1234F" }, "pan"],
+    ["PAN too short", { pan: "ABCPE123F" }, "pan"],
+    ["Aadhaar with a bad checksum", { aadhaarNumber: "bad-checksum" }, "aadhaarNumber"],
+    ["Aadhaar starting with 1", { aadhaarNumber: "first-digit-1" }, "aadhaarNumber"],
+    ["an unknown field", { kycStatus: "verified" }, "kycStatus"],
+    ["a javascript: document url", { documents: [{ type: "photo", url: "javascript:alert(1)" }] }, "documents.0.url"],
+  ])("rejects %s with 400 VALIDATION_FAILED and echoes nothing", async (_name, override, path) => {
+    const user = await createTestUser({ kycStatus: "pending" });
+    const good = randomAadhaar();
+    const body: Record<string, unknown> = { pan: randomPan(), aadhaarNumber: good, ...override };
+    if (body.aadhaarNumber === "bad-checksum")
+      body.aadhaarNumber = `${good.slice(0, 11)}${(Number(good[11]) + 1) % 10}`;
+    if (body.aadhaarNumber === "first-digit-1") body.aadhaarNumber = `1${good.slice(1)}`;
+    const res = await submit(user, body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe("VALIDATION_FAILED");
+    expect(res.body.error.details?.map((d) => d.path)).toContain(path);
+    expect(res.text).not.toContain(String(body.aadhaarNumber));
+    expect(await db.select().from(kycRecords).where(eq(kycRecords.userId, user.id))).toEqual([]);
+  });
+
+  it("refuses a PAN or Aadhaar already registered to another account without saying whose", async () => {
+    const first = await createTestUser({ kycStatus: "pending" });
+    const second = await createTestUser({ kycStatus: "pending" });
+    const pan = randomPan();
+    const aadhaar = randomAadhaar();
+    expect((await submit(first, { pan, aadhaarNumber: aadhaar })).status).toBe(202);
+
+    const samePan = await submit(second, { pan: ` ${pan.toLowerCase()} `, aadhaarNumber: randomAadhaar() });
+    expect(samePan.status).toBe(409);
+    expect(samePan.body.error.code).toBe("CONFLICT");
+    expect(samePan.body.error.message).toMatch(/PAN/);
+    const sameAadhaar = await submit(second, { pan: randomPan(), aadhaarNumber: aadhaar });
+    expect(sameAadhaar.status).toBe(409);
+    expect(sameAadhaar.body.error.message).toMatch(/Aadhaar/);
+    for (const res of [samePan, sameAadhaar]) {
+      expect(Object.keys(res.body.error).sort()).toEqual(["code", "message", "requestId"]);
+      for (const hint of [first.userCode, first.username, first.phone, first.email])
+        expect(res.text).not.toContain(hint);
+      expect(res.body.error.message).not.toMatch(/\d/);
+    }
+    // Nothing half-done: the second user has no record and is still pending.
+    expect(await db.select().from(kycRecords).where(eq(kycRecords.userId, second.id))).toEqual([]);
+    expect(
+      await db
+        .select()
+        .from(auditLogs)
+        .where(and(eq(auditLogs.entityType, "user"), eq(auditLogs.entityId, String(second.id)))),
+    ).toEqual([]);
+  });
+
+  it("lets exactly one of two concurrent submissions of the same PAN win", async () => {
+    const [a, b] = await Promise.all([
+      createTestUser({ kycStatus: "pending" }),
+      createTestUser({ kycStatus: "pending" }),
+    ]);
+    const pan = randomPan();
+    const results = await Promise.all([
+      submit(a, { pan, aadhaarNumber: randomAadhaar() }),
+      submit(b, { pan, aadhaarNumber: randomAadhaar() }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual([202, 409]);
+  });
+
+  it("refuses a second submission by the same user made concurrently (one record, one audit row)", async () => {
+    const user = await createTestUser({ kycStatus: "pending" });
+    const results = await Promise.all([
+      submit(user, { pan: randomPan(), aadhaarNumber: randomAadhaar() }),
+      submit(user, { pan: randomPan(), aadhaarNumber: randomAadhaar() }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual([202, 409]);
+    expect(await db.select().from(kycRecords).where(eq(kycRecords.userId, user.id))).toHaveLength(1);
+  });
+});
+
+describe("KYC state machine with POST /api/admin/kyc/[userId]", () => {
+  it("pending → rejected (reason) → pending on resubmission → verified → no resubmission", async () => {
+    const admin = await createTestUser({ role: "admin" });
+    const user = await createTestUser({ kycStatus: "pending" });
+    expect((await submit(user, { pan: randomPan(), aadhaarNumber: randomAadhaar() })).status).toBe(202);
+    const again = await submit(user, { pan: randomPan(), aadhaarNumber: randomAadhaar() });
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toMatch(/under review/);
+
+    const noReason = await decide(admin, user.id, { decision: "rejected" });
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.error.details?.map((d) => d.path)).toEqual(["reason"]);
+
+    const rejected = await decide(admin, user.id, { decision: "rejected", reason: "PAN photo unreadable" });
+    expect(rejected.status).toBe(200);
+    expect(rejected.body).toMatchObject({
+      userId: user.id,
+      kycStatus: "rejected",
+      rejectionReason: "PAN photo unreadable",
+    });
+    expect(await kycStatusOf(user.id)).toBe("rejected");
+    expect((await myKyc(user)).body).toMatchObject({ kycStatus: "rejected", rejectionReason: "PAN photo unreadable" });
+    expect((await decide(admin, user.id, { decision: "verified" })).status).toBe(409);
+
+    const pan = randomPan();
+    const resubmitted = await submit(user, { pan, aadhaarNumber: randomAadhaar() });
+    expect(resubmitted.status).toBe(202);
+    expect(await kycStatusOf(user.id)).toBe("pending");
+    expect((await myKyc(user)).body).toMatchObject({ kycStatus: "pending", rejectionReason: null, reviewedAt: null });
+
+    const verified = await decide(admin, user.id, { decision: "verified", reason: "ok" });
+    expect(verified.status).toBe(200);
+    expect(verified.body).toMatchObject({ kycStatus: "verified", rejectionReason: null });
+    expect(await kycStatusOf(user.id)).toBe("verified");
+
+    const afterVerified = await submit(user, { pan: randomPan(), aadhaarNumber: randomAadhaar() });
+    expect(afterVerified.status).toBe(409);
+    expect(afterVerified.body.error.message).toMatch(/already verified/);
+    expect((await decide(admin, user.id, { decision: "rejected", reason: "late" })).status).toBe(409);
+
+    const audits = await db
+      .select()
+      .from(auditLogs)
+      .where(and(eq(auditLogs.entityType, "user"), eq(auditLogs.entityId, String(user.id))))
+      .orderBy(auditLogs.id);
+    expect(audits.map((a) => [a.action, a.actorUserId])).toEqual([
+      ["kyc.submitted", user.id],
+      ["kyc.rejected", admin.id],
+      ["kyc.resubmitted", user.id],
+      ["kyc.verified", admin.id],
+    ]);
+    expect(audits[1]?.before).toMatchObject({ kycStatus: "pending" });
+    expect(audits[1]?.after).toMatchObject({ kycStatus: "rejected", reason: "PAN photo unreadable" });
+    expect(audits[3]?.after).toMatchObject({ kycStatus: "verified" });
+    expect(JSON.stringify(audits)).not.toContain(pan);
+  });
+
+  it("refuses a user already verified without a record, unknown users, non-admins and self-review", async () => {
+    const admin = await createTestUser({ role: "admin" });
+    const verified = await createTestUser({ kycStatus: "verified" });
+    expect((await submit(verified, { pan: randomPan(), aadhaarNumber: randomAadhaar() })).status).toBe(409);
+
+    const unknown = await decide(admin, 2_000_000_000, { decision: "verified" });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe("NOT_FOUND");
+    expect((await decide(admin, "abc", { decision: "verified" })).status).toBe(400);
+    const noSubmission = await createTestUser({ kycStatus: "pending" });
+    expect((await decide(admin, noSubmission.id, { decision: "verified" })).status).toBe(409);
+    expect((await decide(admin, noSubmission.id, { decision: "verified", extra: 1 })).status).toBe(400);
+    expect((await decide(admin, noSubmission.id, { decision: "approved" })).status).toBe(400);
+
+    const user = await createTestUser({ kycStatus: "pending" });
+    await submit(user, { pan: randomPan(), aadhaarNumber: randomAadhaar() });
+    const distributor = await createTestUser({ role: "distributor" });
+    expect((await decide(distributor, user.id, { decision: "verified" })).status).toBe(403);
+    expect((await decide(user, user.id, { decision: "verified" })).status).toBe(403);
+    expect(await kycStatusOf(user.id)).toBe("pending");
+
+    const selfAdmin = await createTestUser({ role: "admin", kycStatus: "pending" });
+    await submit(selfAdmin, { pan: randomPan(), aadhaarNumber: randomAadhaar() });
+    expect((await decide(selfAdmin, selfAdmin.id, { decision: "verified" })).status).toBe(403);
+  });
+});
