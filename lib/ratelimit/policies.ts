@@ -18,6 +18,8 @@ export const POLICIES = {
   apiPerIp: { limit: 600, window: "1 m", prefix: "rl:api:ip", failClosed: false },
   /** Keyed on user id: money-moving requests per user. */
   moneyPerUser: { limit: 60, window: "1 m", prefix: "rl:money:user", failClosed: true },
+  /** Keyed on user id: wallet reads (balance, history, statements); fails open. */
+  walletReadPerUser: { limit: 600, window: "1 m", prefix: "rl:wallet-read:user", failClosed: false },
   /**
    * Keyed on user id: KYC submissions. A 409 on a taken PAN/Aadhaar is an "is this number registered?"
    * oracle, so the limit is tight and fails closed.

@@ -1,0 +1,25 @@
+// POST /api/admin/wallets/[userId]/adjustments — admin manual credit/debit against the adjustments account 💰
+import { auditRequestInfo } from "../../../../lib/audit/index.js";
+import { requireUser } from "../../../../lib/auth/index.js";
+import { methods } from "../../../../lib/http/index.js";
+import { assertRateLimit } from "../../../../lib/ratelimit/index.js";
+import { adjustmentBodySchema, adjustmentParamsSchema, adjustWallet } from "../../../../lib/wallet/adjust-wallet.js";
+
+export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = methods({
+  POST: async (ctx) => {
+    const admin = await requireUser(ctx, { roles: ["admin"] });
+    await assertRateLimit("moneyPerUser", String(admin.id));
+    const { userId } = ctx.query(adjustmentParamsSchema);
+    const idempotencyKey = ctx.idempotencyKey();
+    const body = await ctx.json(adjustmentBodySchema);
+    ctx.annotate({ targetUserId: userId });
+    return adjustWallet({
+      adminId: admin.id,
+      userId,
+      body,
+      idempotencyKey,
+      path: ctx.url.pathname,
+      request: auditRequestInfo(ctx),
+    });
+  },
+});
