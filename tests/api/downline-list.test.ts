@@ -17,10 +17,6 @@ describe("GET /api/me/downline", () => {
     await createTestUser({ role: "retailer", parentDistributorId: otherDist.id });
     // A customer pointing at the distributor is not a retailer of it.
     await createTestUser({ role: "customer", parentDistributorId: dist.id });
-    await db
-      .update(users)
-      .set({ walletBalance: paise(150050) })
-      .where(eq(users.id, r2.id));
 
     const res = await call<Page>(downline, { path: "/api/me/downline", token: dist.token });
     expect(res.status).toBe(200);
