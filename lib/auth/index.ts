@@ -1,2 +1,11 @@
+export { changePassword, resetPassword } from "./change-password.js";
+export { type ClientInfo, clientInfo, NO_CLIENT } from "./client-info.js";
 export { type AccessClaims, signAccessToken, verifyAccessToken } from "./jwt.js";
+export { LOCK_MINUTES, LOCK_THRESHOLD } from "./lockout.js";
+export { type LoginResult, login } from "./login.js";
+export { endSession, listSessions, logout } from "./manage-sessions.js";
+export { hashPassword, passwordSchema, verifyPassword } from "./password.js";
+export { refreshSession } from "./refresh-session.js";
 export { type AuthUser, requireUser } from "./require-user.js";
+export { startSession, type TokenPair } from "./sessions.js";
+export { disableTwoFactor, enableTwoFactor, setupTwoFactor } from "./two-factor.js";

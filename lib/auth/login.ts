@@ -1,0 +1,107 @@
+/**
+ * Password login by e-mail, phone or username (POST /api/auth/login): constant-time for unknown
+ * accounts, lockout after repeated failures, TOTP when 2FA is on, then a new session.
+ */
+import { eq, sql } from "drizzle-orm";
+import { users } from "../../db/schema/users.js";
+import { recordAudit } from "../audit/index.js";
+import { db, withTransaction } from "../db/index.js";
+import { AppError } from "../http/errors.js";
+import { type Identifier, parseIdentifier } from "../users/fields.js";
+import { getProfile, type Profile } from "../users/profile.js";
+import type { ClientInfo } from "./client-info.js";
+import { accountLocked, clearLoginFailures, recordLoginFailure } from "./lockout.js";
+import { verifyPassword } from "./password.js";
+import { startSession, type TokenPair } from "./sessions.js";
+import { acceptTotp } from "./totp.js";
+
+export type LoginResult = TokenPair & { user: Profile };
+
+const badCredentials = () => new AppError("UNAUTHORIZED", "The identifier or password is incorrect.");
+const COLUMN = { email: users.email, phone: users.phone, username: users.username } as const;
+
+async function findLoginUser(identifier: Identifier) {
+  const [row] = await db
+    .select({
+      id: users.id,
+      role: users.role,
+      password: users.password,
+      isActive: users.isActive,
+      lockedUntil: users.lockedUntil,
+      totpEnabled: users.totpEnabled,
+      totpSecret: users.totpSecret,
+    })
+    .from(users)
+    .where(eq(COLUMN[identifier.kind], identifier.value));
+  return row;
+}
+
+/** Checks the credentials (and TOTP) and opens a session. Every outcome is audited. */
+export async function login(
+  input: { identifier: string; password: string; totp?: string | undefined },
+  client: ClientInfo,
+): Promise<LoginResult> {
+  const user = await findLoginUser(parseIdentifier(input.identifier));
+  const audit = (action: string, entityId: number | string, after?: unknown) =>
+    recordAudit(db, {
+      actorUserId: typeof entityId === "number" ? entityId : null,
+      action,
+      entityType: "user",
+      entityId,
+      after,
+      ip: client.ip,
+      userAgent: client.userAgent,
+      requestId: client.requestId,
+    });
+  if (!user) {
+    await verifyPassword(input.password, null);
+    await audit("user.login_failed", "unknown", { reason: "unknown_identifier" });
+    throw badCredentials();
+  }
+  if (user.lockedUntil && user.lockedUntil.getTime() > Date.now()) {
+    await audit("user.login_refused_locked", user.id);
+    throw accountLocked(user.lockedUntil);
+  }
+  if (!(await verifyPassword(input.password, user.password))) {
+    const locked = await recordLoginFailure(db, user.id);
+    await audit(locked ? "user.locked" : "user.login_failed", user.id, { reason: "bad_password" });
+    if (locked) throw accountLocked(null);
+    throw badCredentials();
+  }
+  if (!user.isActive) {
+    await audit("user.login_failed", user.id, { reason: "inactive" });
+    throw badCredentials();
+  }
+  if (user.totpEnabled) {
+    if (!input.totp)
+      throw new AppError("TOTP_REQUIRED", "This account has 2FA on: send `totp` from your authenticator app.");
+    if (!(await acceptTotp(db, user, input.totp))) {
+      const locked = await recordLoginFailure(db, user.id);
+      await audit(locked ? "user.locked" : "user.login_failed", user.id, { reason: "bad_totp" });
+      if (locked) throw accountLocked(null);
+      throw new AppError("TOTP_REQUIRED", "The 2FA code is wrong or was already used.");
+    }
+  }
+  const pair = await withTransaction(async ({ tx }) => {
+    await clearLoginFailures(tx, user.id);
+    await tx.update(users).set({ lastLogin: sql`CURRENT_TIMESTAMP` }).where(eq(users.id, user.id));
+    const session = await startSession(tx, { id: user.id, role: user.role ?? "customer" }, client);
+    await recordAudit(tx, {
+      actorUserId: user.id,
+      action: "user.login",
+      entityType: "session",
+      entityId: session.sessionId,
+      after: { userId: user.id, method: user.totpEnabled ? "password+totp" : "password" },
+      ip: client.ip,
+      userAgent: client.userAgent,
+      requestId: client.requestId,
+    });
+    return session;
+  });
+  return {
+    accessToken: pair.accessToken,
+    refreshToken: pair.refreshToken,
+    expiresIn: pair.expiresIn,
+    user: await getProfile(db, user.id),
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * 2FA lifecycle (POST /api/auth/2fa/setup → enable → disable). Setup stores a new encrypted secret
+ * without turning 2FA on; enable needs a valid code from it; disable needs a code and the password.
+ */
+import { eq } from "drizzle-orm";
+import { users } from "../../db/schema/users.js";
+import { recordAudit } from "../audit/index.js";
+import { db } from "../db/index.js";
+import { AppError } from "../http/errors.js";
+import type { ClientInfo } from "./client-info.js";
+import { verifyPassword } from "./password.js";
+import { acceptTotp, newTotpSecret } from "./totp.js";
+
+const wrongCode = () => new AppError("OTP_INVALID", "The 2FA code is wrong or was already used.");
+
+async function loadUser(userId: number) {
+  const [row] = await db
+    .select({
+      id: users.id,
+      email: users.email,
+      password: users.password,
+      totpEnabled: users.totpEnabled,
+      totpSecret: users.totpSecret,
+    })
+    .from(users)
+    .where(eq(users.id, userId));
+  if (!row) throw new AppError("NOT_FOUND", "The account does not exist.");
+  return row;
+}
+
+function auditEntry(userId: number, action: string, client: ClientInfo, after: unknown) {
+  return {
+    actorUserId: userId,
+    action,
+    entityType: "user",
+    entityId: userId,
+    after,
+    ip: client.ip,
+    userAgent: client.userAgent,
+    requestId: client.requestId,
+  };
+}
+
+/** Starts (or restarts) enrolment; CONFLICT when 2FA is already on. */
+export async function setupTwoFactor(
+  userId: number,
+  client: ClientInfo,
+): Promise<{ secret: string; otpauthUrl: string }> {
+  const user = await loadUser(userId);
+  if (user.totpEnabled) throw new AppError("CONFLICT", "2FA is already enabled; disable it first.");
+  const secret = newTotpSecret(userId, user.email);
+  await db.update(users).set({ totpSecret: secret.stored, totpLastStep: null }).where(eq(users.id, userId));
+  await recordAudit(db, auditEntry(userId, "user.2fa_setup_started", client, { twoFactorEnabled: false }));
+  return { secret: secret.base32, otpauthUrl: secret.otpauthUrl };
+}
+
+/** Turns 2FA on once the user proves their app holds the secret. */
+export async function enableTwoFactor(
+  userId: number,
+  code: string,
+  client: ClientInfo,
+): Promise<{ twoFactorEnabled: true }> {
+  const user = await loadUser(userId);
+  if (user.totpEnabled) throw new AppError("CONFLICT", "2FA is already enabled.");
+  if (!user.totpSecret) throw new AppError("CONFLICT", "Call POST /api/auth/2fa/setup first.");
+  if (!(await acceptTotp(db, user, code))) throw wrongCode();
+  await db.update(users).set({ totpEnabled: true }).where(eq(users.id, userId));
+  await recordAudit(db, auditEntry(userId, "user.2fa_enabled", client, { twoFactorEnabled: true }));
+  return { twoFactorEnabled: true };
+}
+
+/** Turns 2FA off; needs both a current code and the password. */
+export async function disableTwoFactor(
+  userId: number,
+  input: { code: string; password: string },
+  client: ClientInfo,
+): Promise<{ twoFactorEnabled: false }> {
+  const user = await loadUser(userId);
+  if (!user.totpEnabled) throw new AppError("CONFLICT", "2FA is not enabled.");
+  if (!(await verifyPassword(input.password, user.password))) {
+    throw new AppError("VALIDATION_FAILED", "The password is incorrect.", {
+      details: [{ path: "password", message: "is incorrect" }],
+    });
+  }
+  if (!(await acceptTotp(db, user, input.code))) throw wrongCode();
+  await db.update(users).set({ totpEnabled: false, totpSecret: null, totpLastStep: null }).where(eq(users.id, userId));
+  await recordAudit(db, auditEntry(userId, "user.2fa_disabled", client, { twoFactorEnabled: false }));
+  return { twoFactorEnabled: false };
+}

@@ -1,0 +1,67 @@
+/** `PATCH /api/me`: the few fields a user may change about themselves, audited with before/after. */
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import { users } from "../../db/schema/users.js";
+import { recordAudit } from "../audit/index.js";
+import type { ClientInfo } from "../auth/client-info.js";
+import { db, withTransaction } from "../db/index.js";
+import { AppError } from "../http/errors.js";
+import { fullNameSchema } from "./fields.js";
+import { getProfile, type Profile } from "./profile.js";
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+/** A real calendar date, not in the future, after 1900 and at least 10 years ago. */
+const dateOfBirthSchema = z.iso.date("must be a date (YYYY-MM-DD)").refine((d) => {
+  const parsed = new Date(`${d}T00:00:00Z`);
+  const tenYearsAgo = new Date(`${today()}T00:00:00Z`);
+  tenYearsAgo.setUTCFullYear(tenYearsAgo.getUTCFullYear() - 10);
+  return parsed.toISOString().slice(0, 10) === d && d >= "1900-01-01" && parsed <= tenYearsAgo;
+}, "must be a plausible date of birth");
+
+/** Strict: role, balances, KYC fields, ids or anything else → 400 VALIDATION_FAILED. */
+export const profilePatchSchema = z
+  .strictObject({
+    fullName: fullNameSchema.optional(),
+    avatarUrl: z
+      .url({ protocol: /^https$/, error: "must be an https URL" })
+      .max(500)
+      .nullable()
+      .optional(),
+    dateOfBirth: dateOfBirthSchema.nullable().optional(),
+    address: z.string().trim().min(1).max(1000).nullable().optional(),
+  })
+  .refine((p) => Object.keys(p).length > 0, "send at least one field to change");
+
+export type ProfilePatch = z.output<typeof profilePatchSchema>;
+
+/** Applies the patch and returns the new profile. */
+export async function updateProfile(userId: number, patch: ProfilePatch, client: ClientInfo): Promise<Profile> {
+  await withTransaction(async ({ tx }) => {
+    const [before] = await tx
+      .select({
+        fullName: users.fullName,
+        avatarUrl: users.avatarUrl,
+        dateOfBirth: users.dateOfBirth,
+        address: users.address,
+      })
+      .from(users)
+      .where(eq(users.id, userId))
+      .for("update");
+    if (!before) throw new AppError("NOT_FOUND", "The account does not exist.");
+    await tx.update(users).set(patch).where(eq(users.id, userId));
+    const changed = Object.keys(patch) as (keyof typeof before)[];
+    await recordAudit(tx, {
+      actorUserId: userId,
+      action: "user.profile_updated",
+      entityType: "user",
+      entityId: userId,
+      before: Object.fromEntries(changed.map((k) => [k, before[k]])),
+      after: patch,
+      ip: client.ip,
+      userAgent: client.userAgent,
+      requestId: client.requestId,
+    });
+  });
+  return getProfile(db, userId);
+}
