@@ -1,0 +1,101 @@
+/**
+ * The in-memory part of a posting, run while the wallet rows are locked: turn legs into ledger lines
+ * with opening/closing balances and gap-free sequence numbers, then check funds and limits. Pure apart
+ * from the wallet objects it updates, so the critical section holds no I/O here.
+ */
+
+import { AppError } from "../http/errors.js";
+import { checkLimits, type Movement } from "../limits/check-limits.js";
+import { tierFor } from "../limits/config.js";
+import { formatRupees, type Paise } from "../money/index.js";
+import type { LockedWallet } from "./lock-wallets.js";
+import type { PostingInput, WalletLegInput } from "./types.js";
+
+export type PlannedLine = {
+  leg: WalletLegInput;
+  userCode: string | null;
+  referenceNumber: string;
+  openingPaise: number;
+  closingPaise: number;
+  seq: number;
+  balanceCapPaise: number | null;
+};
+
+export type HoldRelease = { userId: number; amountPaise: number };
+export type WalletDelta = Movement & { userId: number };
+
+/** Applies the legs to the locked wallets; throws INSUFFICIENT_FUNDS / LIMIT_EXCEEDED / KYC_REQUIRED. */
+export function applyLegs(
+  input: PostingInput,
+  wallets: Map<number, LockedWallet>,
+  release?: HoldRelease,
+): { lines: PlannedLine[]; deltas: WalletDelta[] } {
+  const enforce = input.enforceLimits ?? true;
+  if (release) {
+    const w = wallets.get(release.userId);
+    if (w) w.heldPaise -= release.amountPaise;
+  }
+  const deltas = new Map<number, WalletDelta>();
+  const lines: PlannedLine[] = [];
+  let d = 0;
+  let c = 0;
+  for (const leg of input.walletLegs) {
+    const w = wallets.get(leg.userId) as LockedWallet;
+    const isDebit = leg.direction === "debit";
+    const opening = w.balancePaise;
+    w.balancePaise += isDebit ? -leg.amountPaise : leg.amountPaise;
+    w.seq += 1;
+    if (w.balancePaise < 0) throw insufficient(leg.amountPaise);
+    const delta = deltas.get(w.id) ?? {
+      userId: w.id,
+      debitPaise: 0,
+      loadPaise: 0,
+      p2pOutPaise: 0,
+      balanceAfterCreditPaise: null,
+    };
+    if (isDebit) {
+      delta.debitPaise += leg.amountPaise;
+      if (input.kind === "p2p") delta.p2pOutPaise += leg.amountPaise;
+    } else if (input.kind !== "refund") {
+      delta.loadPaise += leg.amountPaise;
+    }
+    deltas.set(w.id, delta);
+    lines.push({
+      leg,
+      userCode: w.userCode,
+      referenceNumber: `${input.reference}-${isDebit ? `D${++d}` : `C${++c}`}`,
+      openingPaise: opening,
+      closingPaise: w.balancePaise,
+      seq: w.seq,
+      balanceCapPaise: !isDebit && enforce ? tierFor(w.kycStatus).maxBalancePaise : null,
+    });
+  }
+  for (const delta of deltas.values()) {
+    const w = wallets.get(delta.userId) as LockedWallet;
+    if (w.heldPaise < 0) throw new AppError("CONFLICT", "Hold release exceeds the wallet's held balance.");
+    // Available = balance − held: money reserved by a hold cannot be spent twice.
+    if (delta.debitPaise > 0 && w.balancePaise < w.heldPaise) throw insufficient(delta.debitPaise);
+    const credited = input.walletLegs.some((l) => l.userId === w.id && l.direction === "credit");
+    delta.balanceAfterCreditPaise = credited ? w.balancePaise : null;
+    if (enforce) {
+      try {
+        checkLimits(w, w.usage, delta);
+      } catch (error) {
+        throw relabel(error, input, w.id);
+      }
+    }
+  }
+  return { lines, deltas: [...deltas.values()] };
+}
+
+function insufficient(amount: number): AppError {
+  return new AppError("INSUFFICIENT_FUNDS", `Insufficient available balance for ₹${formatRupees(amount as Paise)}.`);
+}
+
+/** A limit hit on the receiving side of a P2P transfer is reported as the recipient's. */
+function relabel(error: unknown, input: PostingInput, userId: number): unknown {
+  const receivesOnly = input.walletLegs.every((l) => l.userId !== userId || l.direction === "credit");
+  if (input.kind === "p2p" && receivesOnly && error instanceof AppError)
+    return new AppError(error.code, `The recipient's wallet cannot accept this amount. ${error.message}`);
+  return error;
+}

@@ -1,0 +1,58 @@
+/**
+ * `voidHold()` and `sweepExpiredHolds()`: a hold leaves `active` at most once. Both lock the hold row
+ * first and re-check its state under the lock, so concurrent voids, sweeps and captures cannot
+ * release the same money twice. Expiry is judged by database time (or an explicit `now` for sweeps).
+ */
+import type { RowDataPacket } from "mysql2/promise";
+import { pool } from "../../db/index.js";
+import { AppError } from "../../http/errors.js";
+import { decimalFromPaise } from "../../money/index.js";
+import { onLedgerConnection } from "../connection.js";
+import { OPEN_TX } from "../lock-wallets.js";
+import { withLedgerRetry } from "../retry.js";
+import type { Hold } from "../types.js";
+import { lockHold, readHold } from "./hold-row.js";
+
+type Target = { status: "voided" | "expired"; note: string; now: Date | null };
+
+async function release(holdId: number, target: Target): Promise<{ hold: Hold; changed: boolean }> {
+  return withLedgerRetry(() =>
+    onLedgerConnection(async (conn) => {
+      const { hold, expired } = await lockHold(conn, holdId, OPEN_TX, target.now);
+      if (hold.status === "captured" && target.status === "voided")
+        throw new AppError("CONFLICT", "The hold was already captured and cannot be voided.");
+      if (hold.status !== "active" || (target.status === "expired" && !expired)) {
+        await conn.query("COMMIT");
+        return { hold, changed: false };
+      }
+      await conn.query(
+        "UPDATE wallet_holds SET status = ?, resolved_at = NOW(3), reason = LEFT(CONCAT(reason, ' | ', ?), 255) WHERE id = ?;" +
+          " UPDATE users SET held_balance = held_balance - ? WHERE id = ?; COMMIT",
+        [target.status, target.note, holdId, decimalFromPaise(hold.amountPaise), hold.userId],
+      );
+      return { hold: await readHold(conn, holdId), changed: true };
+    }),
+  );
+}
+
+/** Voids an active hold (its amount becomes available again). Idempotent: voiding again returns the hold. */
+export async function voidHold(i: { holdId: number; reason: string }): Promise<Hold> {
+  return (await release(i.holdId, { status: "voided", note: `voided: ${i.reason}`, now: null })).hold;
+}
+
+/**
+ * Expires every active hold whose `expires_at` has passed (database time unless `now` is given) and
+ * returns how many this call expired. Safe to run concurrently and repeatedly (cron).
+ */
+export async function sweepExpiredHolds(now?: Date): Promise<number> {
+  const [rows] = (await pool.query(
+    "SELECT id FROM wallet_holds WHERE status = 'active' AND expires_at <= COALESCE(?, NOW(3)) ORDER BY id LIMIT 1000",
+    [now ?? null],
+  )) as [RowDataPacket[], unknown];
+  let expired = 0;
+  for (const r of rows) {
+    const { changed } = await release(Number(r.id), { status: "expired", note: "expired", now: now ?? null });
+    if (changed) expired++;
+  }
+  return expired;
+}

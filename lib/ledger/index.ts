@@ -1,0 +1,26 @@
+/**
+ * lib/ledger — the only writer of wallet balances and ledger lines (see docs/ARCHITECTURE.md
+ * "The ledger"). Everything other modules may use is exported here.
+ */
+export { assertCanLoad, getLimitsSummary, type LimitsSummary } from "../limits/index.js";
+export { closeLedgerPool } from "./connection.js";
+export { captureHold } from "./holds/capture-hold.js";
+export { createHold } from "./holds/create-hold.js";
+export { sweepExpiredHolds, voidHold } from "./holds/release-hold.js";
+export { post, postOnConnection } from "./post.js";
+export { systemAccountBalance } from "./system-accounts.js";
+export type {
+  Hold,
+  HoldStatus,
+  PostedLine,
+  PostingContext,
+  PostingInput,
+  PostingKind,
+  PostingResult,
+  SystemAccountCode,
+  SystemLegInput,
+  VerifyResult,
+  Violation,
+  WalletLegInput,
+} from "./types.js";
+export { verifyLedger } from "./verify/verify-ledger.js";

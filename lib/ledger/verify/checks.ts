@@ -1,0 +1,89 @@
+/**
+ * The ledger invariants as SQL, each returning offending rows (LIMIT 20, so a broken database does not
+ * flood the report). Each check names what it proves; together they are DESIGN.md's verifier list.
+ */
+export type Check = { name: string; sql: string };
+
+export const CHECKS: Check[] = [
+  {
+    name: "line_in_posting",
+    sql: "SELECT id, user_id FROM transactions WHERE posting_id IS NULL OR wallet_seq IS NULL OR wallet_seq < 1",
+  },
+  {
+    name: "line_arithmetic",
+    sql: `SELECT id, user_id FROM transactions
+      WHERE closing_balance <> opening_balance - debit_amount + credit_amount
+         OR amount <> debit_amount + credit_amount OR (debit_amount > 0) = (credit_amount > 0)
+         OR debit_amount < 0 OR credit_amount < 0 OR status <> 'completed'`,
+  },
+  {
+    name: "chain_link",
+    sql: `SELECT t.id, t.user_id, t.wallet_seq FROM transactions t
+      LEFT JOIN transactions p ON p.user_id = t.user_id AND p.wallet_seq = t.wallet_seq - 1
+      WHERE t.wallet_seq IS NOT NULL AND ((t.wallet_seq = 1 AND t.opening_balance <> 0)
+         OR (t.wallet_seq > 1 AND (p.id IS NULL OR p.closing_balance <> t.opening_balance)))`,
+  },
+  {
+    name: "seq_beyond_wallet",
+    sql: "SELECT t.id, t.user_id FROM transactions t JOIN users u ON u.id = t.user_id WHERE t.wallet_seq > u.wallet_seq",
+  },
+  {
+    name: "balance_equals_last_closing",
+    sql: `SELECT u.id, u.wallet_balance, t.closing_balance FROM users u
+      LEFT JOIN transactions t ON t.user_id = u.id AND t.wallet_seq = u.wallet_seq
+      WHERE (u.wallet_seq = 0 AND u.wallet_balance <> 0)
+         OR (u.wallet_seq > 0 AND (t.id IS NULL OR t.closing_balance <> u.wallet_balance))`,
+  },
+  {
+    name: "posting_sums_to_zero",
+    sql: `SELECT posting_id, SUM(d) AS debits, SUM(c) AS credits FROM (
+        SELECT posting_id, debit_amount AS d, credit_amount AS c FROM transactions WHERE posting_id IS NOT NULL
+        UNION ALL SELECT posting_id, debit_amount, credit_amount FROM system_ledger_entries) x
+      GROUP BY posting_id HAVING SUM(d) <> SUM(c)`,
+  },
+  {
+    name: "leg_without_posting",
+    sql: `SELECT 'line' AS leg, t.id FROM transactions t LEFT JOIN postings p ON p.id = t.posting_id
+        WHERE t.posting_id IS NOT NULL AND p.id IS NULL
+      UNION ALL SELECT 'system', s.id FROM system_ledger_entries s LEFT JOIN postings p ON p.id = s.posting_id WHERE p.id IS NULL`,
+  },
+  {
+    name: "posting_without_wallet_line",
+    sql: "SELECT p.id, p.reference FROM postings p WHERE NOT EXISTS (SELECT 1 FROM transactions t WHERE t.posting_id = p.id)",
+  },
+  {
+    name: "system_entry_shape",
+    sql: "SELECT id FROM system_ledger_entries WHERE debit_amount < 0 OR credit_amount < 0 OR (debit_amount > 0) = (credit_amount > 0)",
+  },
+  {
+    name: "balance_nonnegative_and_holds_covered",
+    sql: "SELECT id, wallet_balance, held_balance FROM users WHERE wallet_balance < 0 OR held_balance < 0 OR held_balance > wallet_balance",
+  },
+  {
+    name: "held_equals_active_holds",
+    sql: `SELECT u.id, u.held_balance, COALESCE(h.s, 0) AS active FROM users u
+      LEFT JOIN (SELECT user_id, SUM(amount) AS s FROM wallet_holds WHERE status = 'active' GROUP BY user_id) h ON h.user_id = u.id
+      WHERE u.held_balance <> COALESCE(h.s, 0)`,
+  },
+  {
+    name: "hold_state",
+    sql: `SELECT id, status FROM wallet_holds
+      WHERE amount <= 0 OR captured_amount < 0 OR captured_amount > amount
+         OR (status = 'active') <> (resolved_at IS NULL)
+         OR (status = 'captured') <> (posting_id IS NOT NULL)
+         OR (status <> 'captured' AND captured_amount <> 0)`,
+  },
+  {
+    // The KYC cap is checked only where it was in force: credit lines posted with limits enforced
+    // record the cap of the wallet's tier at that moment in balance_cap (admin adjustments do not).
+    name: "credit_within_kyc_cap",
+    sql: "SELECT id, user_id, closing_balance, balance_cap FROM transactions WHERE balance_cap IS NOT NULL AND credit_amount > 0 AND closing_balance > balance_cap",
+  },
+  {
+    name: "duplicate_reference",
+    sql: `SELECT 'line' AS kind, reference_number AS ref FROM transactions WHERE reference_number IS NOT NULL
+        GROUP BY reference_number HAVING COUNT(*) > 1
+      UNION ALL SELECT 'posting', reference FROM postings GROUP BY reference HAVING COUNT(*) > 1
+      UNION ALL SELECT 'hold', reference FROM wallet_holds GROUP BY reference HAVING COUNT(*) > 1`,
+  },
+];

@@ -1,0 +1,91 @@
+/**
+ * The limit rules as one pure function, so the posting engine (inside its transaction, under the wallet
+ * lock), hold creation and the top-up pre-check apply exactly the same rules. Throws AppError
+ * LIMIT_EXCEEDED / KYC_REQUIRED with a message naming the limit.
+ */
+import { AppError } from "../http/errors.js";
+import { formatRupees, type Paise } from "../money/index.js";
+import { DEFAULT_DAILY_LIMIT_PAISE, DEFAULT_MONTHLY_LIMIT_PAISE, type TierLimits, tierFor } from "./config.js";
+
+export type UsageCounters = { debitPaise: number; creditPaise: number; p2pOutPaise: number };
+export type WindowUsage = { day: UsageCounters; month: UsageCounters; fy: UsageCounters };
+export const EMPTY_COUNTERS: UsageCounters = { debitPaise: 0, creditPaise: 0, p2pOutPaise: 0 };
+export const emptyUsage = (): WindowUsage => ({
+  day: { ...EMPTY_COUNTERS },
+  month: { ...EMPTY_COUNTERS },
+  fy: { ...EMPTY_COUNTERS },
+});
+
+export type LimitSubject = {
+  kycStatus: string | null;
+  dailyLimitPaise: Paise | null;
+  monthlyLimitPaise: Paise | null;
+};
+
+/** What one posting (or hold) does to one wallet. */
+export type Movement = {
+  debitPaise: number;
+  /** Credits that count as loading (refunds of the wallet's own money do not). */
+  loadPaise: number;
+  p2pOutPaise: number;
+  /** Balance after the posting, when it contains a credit (checked against the tier's cap). */
+  balanceAfterCreditPaise: number | null;
+};
+
+export type EffectiveLimits = {
+  tier: TierLimits;
+  dailyDebitPaise: Paise;
+  monthlyDebitPaise: Paise;
+};
+
+/** min(internal per-user column, regulatory tier ceiling). */
+export function effectiveLimits(subject: LimitSubject): EffectiveLimits {
+  const tier = tierFor(subject.kycStatus);
+  const daily = subject.dailyLimitPaise ?? DEFAULT_DAILY_LIMIT_PAISE;
+  const monthly = subject.monthlyLimitPaise ?? DEFAULT_MONTHLY_LIMIT_PAISE;
+  return {
+    tier,
+    dailyDebitPaise: Math.min(daily, tier.dailyDebitPaise) as Paise,
+    monthlyDebitPaise: Math.min(monthly, tier.monthlyDebitPaise) as Paise,
+  };
+}
+
+function exceeded(name: string, limit: number, used: number, requested: number): AppError {
+  const left = Math.max(0, limit - used);
+  return new AppError(
+    "LIMIT_EXCEEDED",
+    `${name} of ₹${formatRupees(limit as Paise)} exceeded: ₹${formatRupees(left as Paise)} left, ₹${formatRupees(requested as Paise)} requested.`,
+  );
+}
+
+/** Throws when `movement` would break a KYC-tier cap or the user's daily/monthly limit. */
+export function checkLimits(subject: LimitSubject, usage: WindowUsage, movement: Movement): void {
+  const limits = effectiveLimits(subject);
+  const { tier } = limits;
+  if (movement.p2pOutPaise > 0) {
+    if (!tier.p2pSend) throw new AppError("KYC_REQUIRED", "Sending money to another wallet needs completed KYC.");
+    const used = usage.month.p2pOutPaise;
+    if (used + movement.p2pOutPaise > tier.monthlyP2pPaise)
+      throw exceeded("Monthly P2P transfer limit", tier.monthlyP2pPaise, used, movement.p2pOutPaise);
+  }
+  if (movement.debitPaise > 0) {
+    const d = movement.debitPaise;
+    if (usage.day.debitPaise + d > limits.dailyDebitPaise)
+      throw exceeded("Daily debit limit", limits.dailyDebitPaise, usage.day.debitPaise, d);
+    if (usage.month.debitPaise + d > limits.monthlyDebitPaise)
+      throw exceeded("Monthly debit limit", limits.monthlyDebitPaise, usage.month.debitPaise, d);
+  }
+  if (movement.loadPaise > 0) {
+    const c = movement.loadPaise;
+    if (tier.monthlyCreditPaise !== null && usage.month.creditPaise + c > tier.monthlyCreditPaise)
+      throw exceeded("Monthly wallet loading limit", tier.monthlyCreditPaise, usage.month.creditPaise, c);
+    if (tier.yearlyCreditPaise !== null && usage.fy.creditPaise + c > tier.yearlyCreditPaise)
+      throw exceeded("Financial-year wallet loading limit", tier.yearlyCreditPaise, usage.fy.creditPaise, c);
+  }
+  if (movement.balanceAfterCreditPaise !== null && movement.balanceAfterCreditPaise > tier.maxBalancePaise) {
+    throw new AppError(
+      "LIMIT_EXCEEDED",
+      `Wallet balance limit of ₹${formatRupees(tier.maxBalancePaise)} for this KYC level would be exceeded.`,
+    );
+  }
+}

@@ -1,0 +1,42 @@
+/** Reads a wallet's limit subject and current-window usage without locking (pre-checks and summaries). */
+import { and, eq, inArray } from "drizzle-orm";
+import { users, walletLimitUsage } from "../../db/schema/index.js";
+import { type Database, db } from "../db/index.js";
+import { AppError } from "../http/errors.js";
+import type { Paise } from "../money/index.js";
+import { emptyUsage, type LimitSubject, type WindowUsage } from "./check-limits.js";
+import { limitWindows } from "./windows.js";
+
+export type LimitState = LimitSubject & { balancePaise: Paise; heldPaise: Paise; usage: WindowUsage };
+
+export async function readLimitState(userId: number, handle: Database = db): Promise<LimitState> {
+  const [user] = await handle
+    .select({
+      kycStatus: users.kycStatus,
+      dailyLimitPaise: users.dailyLimit,
+      monthlyLimitPaise: users.monthlyLimit,
+      balancePaise: users.walletBalance,
+      heldPaise: users.heldBalance,
+    })
+    .from(users)
+    .where(eq(users.id, userId));
+  if (!user) throw new AppError("NOT_FOUND", "Wallet not found.");
+  const w = limitWindows();
+  const rows = await handle
+    .select()
+    .from(walletLimitUsage)
+    .where(and(eq(walletLimitUsage.userId, userId), inArray(walletLimitUsage.periodStart, [w.day, w.month, w.fy])));
+  const usage = emptyUsage();
+  for (const r of rows) {
+    if (r.periodStart !== w[r.period]) continue;
+    usage[r.period] = { debitPaise: r.debitAmount, creditPaise: r.creditAmount, p2pOutPaise: r.p2pOutAmount };
+  }
+  return {
+    kycStatus: user.kycStatus,
+    dailyLimitPaise: user.dailyLimitPaise,
+    monthlyLimitPaise: user.monthlyLimitPaise,
+    balancePaise: user.balancePaise,
+    heldPaise: user.heldPaise,
+    usage,
+  };
+}

@@ -1,0 +1,131 @@
+/** lib/ledger post(): double entry, chains, references, funds, limits — verifier clean after each. */
+import { eq } from "drizzle-orm";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { transactions, users } from "../../db/schema/index.js";
+import { db, pool } from "../../lib/db/index.js";
+import { post, systemAccountBalance, verifyLedger } from "../../lib/ledger/index.js";
+import { paise } from "../../lib/money/index.js";
+import { createTestUser } from "../helpers/factories.js";
+import { closeLedgerPool, expectLedgerClean, fundWallet, testRef } from "../helpers/ledger.js";
+
+afterEach(() => expectLedgerClean());
+afterAll(async () => {
+  await closeLedgerPool();
+  await pool.end();
+});
+
+const balanceOf = async (id: number) =>
+  (await db.select({ b: users.walletBalance }).from(users).where(eq(users.id, id)))[0]?.b;
+
+const p2p = (from: number, to: number, amount: number, reference = testRef("P2P")) =>
+  post({
+    reference,
+    kind: "p2p",
+    walletLegs: [
+      {
+        userId: from,
+        direction: "debit",
+        amountPaise: paise(amount),
+        transactionType: "transfer",
+        ledgerType: "Transfer",
+        counterpartyUserId: to,
+      },
+      {
+        userId: to,
+        direction: "credit",
+        amountPaise: paise(amount),
+        transactionType: "transfer",
+        ledgerType: "Transfer",
+        counterpartyUserId: from,
+      },
+    ],
+    systemLegs: [],
+  });
+
+describe("post()", () => {
+  it("funds a wallet from the balance-less adjustments account and chains lines", async () => {
+    const u = await createTestUser();
+    const before = await systemAccountBalance("adjustments");
+    await fundWallet(u.id, 150_050);
+    await fundWallet(u.id, 50);
+    expect(await balanceOf(u.id)).toBe(150_100);
+    expect((await systemAccountBalance("adjustments")) - before).toBe(-150_100);
+    const lines = await db
+      .select()
+      .from(transactions)
+      .where(eq(transactions.userId, u.id))
+      .orderBy(transactions.walletSeq);
+    expect(lines.map((l) => [l.walletSeq, l.openingBalance, l.creditAmount, l.closingBalance])).toEqual([
+      [1, 0, 150_050, 150_050],
+      [2, 150_050, 50, 150_100],
+    ]);
+    expect(lines[0]?.status).toBe("completed");
+    expect(lines[0]?.userCode).toBe(u.userCode);
+    expect(lines[0]?.referenceNumber).toMatch(/^FUND-[0-9a-f]{16}-C1$/);
+    expect(lines[0]?.ledgerDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  it("moves money between wallets with counterparty and opening/closing on both lines", async () => {
+    const [a, b] = [await createTestUser(), await createTestUser()];
+    await fundWallet(a.id, 10_000);
+    const res = await p2p(a.id, b.id, 2_500);
+    expect(res.lines.map((l) => [l.userId, l.direction, l.openingBalancePaise, l.closingBalancePaise])).toEqual([
+      [a.id, "debit", 10_000, 7_500],
+      [b.id, "credit", 0, 2_500],
+    ]);
+    expect(res.lines.every((l) => l.id > 0)).toBe(true);
+    const [line] = await db
+      .select()
+      .from(transactions)
+      .where(eq(transactions.id, res.lines[0]?.id ?? 0));
+    expect([line?.recipientId, line?.fromAccountId, line?.toAccountId, line?.postingId]).toEqual([
+      b.id,
+      a.id,
+      b.id,
+      res.postingId,
+    ]);
+  });
+
+  it("rejects unbalanced postings, reused references and overdrafts without a trace", async () => {
+    const [a, b] = [await createTestUser(), await createTestUser()];
+    await fundWallet(a.id, 1_000);
+    const unbalanced = post({
+      reference: testRef(),
+      kind: "adjustment",
+      walletLegs: [
+        { userId: a.id, direction: "credit", amountPaise: paise(5), transactionType: "deposit", ledgerType: "TopIn" },
+      ],
+      systemLegs: [{ account: "adjustments", direction: "debit", amountPaise: paise(4) }],
+    });
+    await expect(unbalanced).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    const ref = testRef();
+    await p2p(a.id, b.id, 100, ref);
+    await expect(p2p(a.id, b.id, 100, ref)).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(p2p(a.id, b.id, 901)).rejects.toMatchObject({ code: "INSUFFICIENT_FUNDS" });
+    await expect(p2p(a.id, 999_999_999, 1)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect([await balanceOf(a.id), await balanceOf(b.id)]).toEqual([900, 100]);
+  });
+
+  it("enforces KYC tiers: no P2P from pending, balance cap for pending recipients, daily limit", async () => {
+    const pending = await createTestUser({ kycStatus: "pending" });
+    const verified = await createTestUser();
+    await fundWallet(pending.id, 5_000);
+    await fundWallet(verified.id, 5_000_000);
+    await expect(p2p(pending.id, verified.id, 100)).rejects.toMatchObject({ code: "KYC_REQUIRED" });
+    // ₹10,000 small-PPI balance cap on the receiving side (already holds ₹50).
+    await expect(p2p(verified.id, pending.id, 996_000)).rejects.toMatchObject({
+      code: "LIMIT_EXCEEDED",
+      message: expect.stringContaining("recipient"),
+    });
+    // ₹10,000/month P2P to non-registered payees for full-KYC senders.
+    const other = await createTestUser();
+    await p2p(verified.id, other.id, 600_000);
+    await expect(p2p(verified.id, other.id, 400_001)).rejects.toMatchObject({
+      code: "LIMIT_EXCEEDED",
+      message: expect.stringContaining("Monthly P2P"),
+    });
+    await p2p(verified.id, other.id, 400_000);
+    const res = await verifyLedger();
+    expect(res.ok).toBe(true);
+  });
+});
