@@ -25,6 +25,29 @@ export const POLICIES = {
    * oracle, so the limit is tight and fails closed.
    */
   kycSubmitPerUser: { limit: 10, window: "1 h", prefix: "rl:kyc:user", failClosed: true },
+  // Identity (auth and OTP fail closed: a skipped limit would be an open brute-force door).
+  /** Keyed on client IP: registrations. */
+  registerPerIp: { limit: 10, window: "1 h", prefix: "rl:register:ip", failClosed: true },
+  /** Keyed on client IP: password logins, any account. */
+  loginPerIp: { limit: 30, window: "15 m", prefix: "rl:login:ip", failClosed: true },
+  /** Keyed on the normalised identifier: above the lockout threshold (10) so ACCOUNT_LOCKED is seen. */
+  loginPerIdentifier: { limit: 20, window: "15 m", prefix: "rl:login:id", failClosed: true },
+  /** Keyed on client IP: refresh-token exchanges. */
+  refreshPerIp: { limit: 120, window: "1 m", prefix: "rl:refresh:ip", failClosed: true },
+  /** Keyed on destination (phone/e-mail): codes sent per hour (5 tries each → ≤ 25 guesses/h). */
+  otpSendPerDestination: { limit: 5, window: "1 h", prefix: "rl:otp-send:dest", failClosed: true },
+  /** Keyed on destination: codes sent per day (reliability-recipes §2.4 arithmetic: 10 codes × 5 tries). */
+  otpSendPerDestinationDaily: { limit: 10, window: "1 d", prefix: "rl:otp-send:dest-d", failClosed: true },
+  /** Keyed on client IP: codes sent to any destination. */
+  otpSendPerIp: { limit: 20, window: "1 h", prefix: "rl:otp-send:ip", failClosed: true },
+  /** Keyed on destination: verification attempts (the per-code limit of 5 is in the database). */
+  otpVerifyPerDestination: { limit: 15, window: "15 m", prefix: "rl:otp-verify:dest", failClosed: true },
+  /** Keyed on client IP: verification attempts across destinations (distributed guessing). */
+  otpVerifyPerIp: { limit: 40, window: "15 m", prefix: "rl:otp-verify:ip", failClosed: true },
+  /** Keyed on client IP: password resets with a grant. */
+  passwordResetPerIp: { limit: 10, window: "1 h", prefix: "rl:pw-reset:ip", failClosed: true },
+  /** Keyed on user id: account security changes (2FA, password change, session revocation). */
+  accountSecurityPerUser: { limit: 20, window: "15 m", prefix: "rl:acct-sec:user", failClosed: true },
 } as const satisfies Record<string, RateLimitPolicy>;
 
 export type PolicyName = keyof typeof POLICIES;
