@@ -3,6 +3,7 @@ import { env } from "../../lib/env.js";
 import { type FaultTarget, MERCHANT_ID, type SimRefund, settleExpiry, sim, simId, takeFault } from "./state.js";
 import { dispatch, orderPayload, refundPayload } from "./webhooks.js";
 
+const checkoutUrl = (id: string) => `${env.PUBLIC_BASE_URL}/__phonepe/checkout/${encodeURIComponent(id)}`;
 const MERCHANT_ID_RE = /^[A-Za-z0-9_-]{1,63}$/;
 
 export const jsonRes = (body: unknown, status = 200) =>
@@ -71,7 +72,19 @@ export async function pay(request: Request): Promise<Response> {
       return pgError(400, "BAD_REQUEST", "expireAfter must be 300..3600");
     if (flow?.type !== "PG_CHECKOUT" || typeof flow.merchantUrls?.redirectUrl !== "string")
       return pgError(400, "BAD_REQUEST", "paymentFlow is invalid");
-    if (sim.orders.has(id)) return pgError(400, "DUPLICATE_ORDER", "merchantOrderId already used");
+    const existing = sim.orders.get(id);
+    if (existing) {
+      // Undocumented at PhonePe (phonepe.md §7.15); modelled as: an identical repeat returns the
+      // original order (a retry after a lost answer), a different body with the same id is rejected.
+      if (existing.amount !== amount || existing.redirectUrl !== flow.merchantUrls.redirectUrl)
+        return pgError(400, "DUPLICATE_ORDER", "merchantOrderId already used");
+      return jsonRes({
+        orderId: existing.orderId,
+        state: existing.state,
+        expireAt: existing.expireAt,
+        redirectUrl: checkoutUrl(id),
+      });
+    }
     const order = {
       orderId: simId("OMO"),
       merchantOrderId: id,
@@ -88,7 +101,7 @@ export async function pay(request: Request): Promise<Response> {
       orderId: order.orderId,
       state: order.state,
       expireAt: order.expireAt,
-      redirectUrl: `${env.PUBLIC_BASE_URL}/__phonepe/checkout/${encodeURIComponent(id)}`,
+      redirectUrl: checkoutUrl(id),
     });
   });
 }

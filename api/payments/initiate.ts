@@ -1,0 +1,28 @@
+// POST /api/payments/initiate — start a PhonePe top-up of the caller's wallet (💰 Idempotency-Key)
+import { z } from "zod";
+import { auditRequestInfo } from "../../lib/audit/index.js";
+import { requireUser } from "../../lib/auth/index.js";
+import { methods } from "../../lib/http/index.js";
+import { amountPaiseSchema } from "../../lib/money/index.js";
+import { initiatePayment } from "../../lib/payments/index.js";
+import { assertRateLimit } from "../../lib/ratelimit/index.js";
+
+// PhonePe's minimum order is ₹1 (100 paise).
+const bodySchema = z
+  .object({ amountPaise: amountPaiseSchema.refine((v) => v >= 100, "must be at least 100") })
+  .strict();
+
+export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = methods({
+  POST: async (ctx) => {
+    const user = await requireUser(ctx);
+    await assertRateLimit("moneyPerUser", String(user.id));
+    const idempotencyKey = ctx.idempotencyKey();
+    const body = await ctx.json(bodySchema);
+    return initiatePayment({
+      userId: user.id,
+      amountPaise: body.amountPaise,
+      idempotencyKey,
+      audit: auditRequestInfo(ctx),
+    });
+  },
+});

@@ -1,0 +1,16 @@
+// GET /api/payments/return — PhonePe's browser redirect target: check the order, then 302 to the frontend
+import { z } from "zod";
+import { methods } from "../../lib/http/index.js";
+import { handleReturn } from "../../lib/payments/index.js";
+import { assertRateLimit } from "../../lib/ratelimit/index.js";
+
+const querySchema = z.object({ merchantOrderId: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/) }).strict();
+
+export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = methods({
+  GET: async (ctx) => {
+    await assertRateLimit("apiPerIp", ctx.ip ?? "unknown");
+    const { merchantOrderId } = ctx.query(querySchema);
+    const location = await handleReturn(merchantOrderId);
+    return new Response(null, { status: 302, headers: { location, "cache-control": "no-store" } });
+  },
+});

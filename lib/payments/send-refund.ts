@@ -1,0 +1,60 @@
+/**
+ * Sends (or re-sends, with the SAME merchantRefundId) a refund request to PhonePe. A lost answer leaves
+ * the row unaccepted and the reconciler re-sends; a definitive rejection settles the refund as failed.
+ */
+import { eq, sql } from "drizzle-orm";
+import { paymentRefunds } from "../../db/schema/payment-refunds.js";
+import { db } from "../db/index.js";
+import { logger } from "../log.js";
+import { createRefund, isPhonePeError, PhonePeInvalidRequestError } from "../phonepe/index.js";
+import { findPayment, findRefund } from "./queries.js";
+import { nextCheckAt } from "./schedule.js";
+import { settleRefund } from "./settle-refund.js";
+
+const DUPLICATE = /DUPLICATE|Duplicated/i;
+
+export async function sendRefund(refundId: number, now = new Date()): Promise<void> {
+  const refund = await findRefund(db, refundId);
+  if (!refund || refund.providerAccepted || refund.status === "completed" || refund.status === "failed") return;
+  const payment = await findPayment(db, refund.paymentId);
+  if (!payment?.phonepeMerchantTransactionId) return;
+  try {
+    const res = await createRefund({
+      merchantRefundId: refund.merchantRefundId,
+      originalMerchantOrderId: payment.phonepeMerchantTransactionId,
+      amountPaise: refund.amount,
+    });
+    await db
+      .update(paymentRefunds)
+      .set({
+        providerAccepted: 1,
+        phonepeRefundId: res.refundId,
+        status: res.state === "CONFIRMED" ? "confirmed" : refund.status,
+        nextCheckAt: nextCheckAt(refund.createdAt ?? now, now),
+      })
+      .where(eq(paymentRefunds.id, refund.id));
+  } catch (error) {
+    if (error instanceof PhonePeInvalidRequestError && DUPLICATE.test(`${error.code} ${error.message}`)) {
+      // An earlier attempt whose answer we lost did reach PhonePe: track it by status from now on.
+      await db
+        .update(paymentRefunds)
+        .set({ providerAccepted: 1, nextCheckAt: now })
+        .where(eq(paymentRefunds.id, refund.id));
+      return;
+    }
+    if (error instanceof PhonePeInvalidRequestError) {
+      logger.error({ refundId: refund.id, code: error.code }, "payments: PhonePe rejected the refund");
+      await settleRefund(refund.id, "failed", error.code ?? "REJECTED");
+      return;
+    }
+    if (!isPhonePeError(error)) throw error;
+    logger.warn(
+      { refundId: refund.id, err: error },
+      "payments: refund request unanswered; will re-send with the same id",
+    );
+    await db
+      .update(paymentRefunds)
+      .set({ nextCheckAt: new Date(now.getTime() + 5_000), checkCount: sql`${paymentRefunds.checkCount} + 1` })
+      .where(eq(paymentRefunds.id, refund.id));
+  }
+}

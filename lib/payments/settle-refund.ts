@@ -1,0 +1,123 @@
+/**
+ * Final states of a refund. Completed: an admin refund captures its wallet hold in ONE ledger posting
+ * whose first statement is the conditional refund update (exactly once); an automatic refund (never
+ * credited) just closes. Failed: the hold is voided (idempotent) and the row closed. Audited.
+ */
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { type PaymentRefund, paymentRefunds } from "../../db/schema/payment-refunds.js";
+import { payments } from "../../db/schema/payments.js";
+import { recordAudit } from "../audit/index.js";
+import { type Database, db, isDuplicateKey, withTransaction } from "../db/index.js";
+import { isAppError } from "../http/errors.js";
+import { captureHold, voidHold } from "../ledger/index.js";
+import { logger } from "../log.js";
+import { decimalFromPaise } from "../money/index.js";
+import { affected, findRefund } from "./queries.js";
+
+class AlreadySettled extends Error {}
+
+async function closeRow(
+  tx: Database,
+  refundId: number,
+  to: "completed" | "failed",
+  errorCode: string | null,
+  now: Date,
+) {
+  const res = await tx
+    .update(paymentRefunds)
+    .set({ status: to, errorCode, completedAt: to === "completed" ? now : null, nextCheckAt: null, lastCheckedAt: now })
+    .where(and(eq(paymentRefunds.id, refundId), inArray(paymentRefunds.status, ["pending", "confirmed"])));
+  return affected(res) === 1;
+}
+
+async function onCompleted(tx: Database, refund: PaymentRefund, now: Date) {
+  if (!(await closeRow(tx, refund.id, "completed", null, now))) throw new AlreadySettled();
+  const rupees = decimalFromPaise(refund.amount); // the seed's columns are DECIMAL rupees
+  // Full refund → status refunded; the seed's refund_amount accumulates completed refunds.
+  await tx
+    .update(payments)
+    .set({
+      refundAmount: sql`COALESCE(${payments.refundAmount}, 0) + ${rupees}`,
+      refundReason: refund.reason,
+      refundedAt: now,
+      status: sql`CASE WHEN COALESCE(${payments.refundAmount}, 0) + ${rupees} >= ${payments.amount} THEN 'refunded' ELSE ${payments.status} END`,
+    })
+    .where(eq(payments.id, refund.paymentId));
+  await recordAudit(tx, {
+    actorUserId: null,
+    action: "refund.completed",
+    entityType: "payment",
+    entityId: refund.paymentId,
+    after: { merchantRefundId: refund.merchantRefundId, amountPaise: refund.amount, kind: refund.kind },
+  });
+}
+
+export async function settleRefund(
+  refundId: number,
+  outcome: "completed" | "failed",
+  errorCode?: string,
+  now = new Date(),
+) {
+  const refund = await findRefund(db, refundId);
+  if (!refund || refund.status === "completed" || refund.status === "failed") return;
+  if (outcome === "completed") {
+    try {
+      if (refund.kind === "admin" && refund.holdId !== null) {
+        await captureHold({
+          holdId: refund.holdId,
+          amountPaise: refund.amount,
+          posting: {
+            reference: `phonepe-refund:${refund.merchantRefundId}`,
+            walletLegs: [
+              {
+                userId: refund.userId,
+                direction: "debit",
+                amountPaise: refund.amount,
+                transactionType: "refund",
+                ledgerType: "Refund",
+                paymentMethod: "phonepe",
+                description: "Refund of a PhonePe top-up",
+                remarks: refund.merchantRefundId,
+              },
+            ],
+            systemLegs: [{ account: "phonepe_clearing", direction: "credit", amountPaise: refund.amount }],
+            enforceLimits: false,
+            beforeLocks: (tx) => onCompleted(tx, refund, now),
+          },
+        });
+      } else {
+        await withTransaction(({ tx }) => onCompleted(tx, refund, now));
+      }
+    } catch (error) {
+      if (error instanceof AlreadySettled || isDuplicateKey(error)) return;
+      if (isAppError(error) && error.code === "CONFLICT") {
+        // The hold was captured by a concurrent settle (fine) — or it expired, which needs a person.
+        const now2 = await findRefund(db, refund.id);
+        if (now2?.status !== "completed")
+          logger.error({ refundId: refund.id, err: error }, "payments: refund hold not capturable");
+        return;
+      }
+      throw error;
+    }
+    return;
+  }
+  // Failed: release the money first (idempotent), then close; a crash in between is retried by the reconciler.
+  if (refund.holdId !== null)
+    await voidHold({ holdId: refund.holdId, reason: `refund failed: ${errorCode ?? "FAILED"}` });
+  await withTransaction(async ({ tx }) => {
+    if (!(await closeRow(tx, refund.id, "failed", (errorCode ?? "FAILED").slice(0, 64), now))) return;
+    await recordAudit(tx, {
+      actorUserId: null,
+      action: "refund.failed",
+      entityType: "payment",
+      entityId: refund.paymentId,
+      after: { merchantRefundId: refund.merchantRefundId, amountPaise: refund.amount, errorCode },
+    });
+  });
+  if (refund.kind === "auto_cap") {
+    logger.error(
+      { refundId: refund.id, paymentId: refund.paymentId },
+      "payments: automatic refund failed; customer money held at PhonePe",
+    );
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * Brings one payment in line with PhonePe's order-status API — the only source a credit may be based
+ * on (never the webhook body or the redirect). Called by the webhook, the return page, the status GET
+ * and the reconciler; any number of concurrent calls end in the same single outcome. No database lock
+ * is held while PhonePe is called.
+ */
+import type { Payment } from "../../db/schema/payments.js";
+import { db } from "../db/index.js";
+import { logger } from "../log.js";
+import { getOrderStatus, isPhonePeError, type OrderStatus, PhonePeInvalidRequestError } from "../phonepe/index.js";
+import { creditPayment } from "./credit-payment.js";
+import { findPayment } from "./queries.js";
+import { EXPIRY_GRACE_MS, lateCheckAt, nextCheckAt } from "./schedule.js";
+import { flagAmountMismatch, markUnpaid, touchSchedule } from "./settle-payment.js";
+
+/** True when asking PhonePe could still change this payment. */
+export function needsCheck(p: Payment): boolean {
+  if (p.flagReason || p.transactionId !== null || !p.phonepeMerchantTransactionId) return false;
+  return p.status === "pending" || p.status === "failed" || p.status === "expired";
+}
+
+async function apply(payment: Payment, status: OrderStatus, now: Date): Promise<void> {
+  const created = payment.createdAt ?? now;
+  if (status.state === "COMPLETED") {
+    if (status.amount !== payment.amount) {
+      await flagAmountMismatch(payment, status, now);
+      return;
+    }
+    await creditPayment(payment, status, now);
+    return;
+  }
+  if (status.state === "PENDING") {
+    const expires = payment.expiresAt?.getTime() ?? created.getTime() + 30 * 60_000;
+    if (payment.status === "pending" && now.getTime() > expires + EXPIRY_GRACE_MS) {
+      await markUnpaid(payment, "expired", status.state, lateCheckAt(created, now), now);
+    } else {
+      await touchSchedule(
+        payment.id,
+        payment.status === "pending" ? nextCheckAt(created, now) : lateCheckAt(created, now),
+        now,
+        status.state,
+      );
+    }
+    return;
+  }
+  // FAILED, EXPIRED or any new terminal state: not paid. Keep a slow watch for a late completion.
+  if (payment.status === "pending") {
+    const expired = status.state === "EXPIRED" || (payment.expiresAt !== null && now > payment.expiresAt);
+    await markUnpaid(payment, expired ? "expired" : "failed", status.state, lateCheckAt(created, now), now);
+  } else {
+    await touchSchedule(payment.id, lateCheckAt(created, now), now, status.state);
+  }
+}
+
+/** Checks one payment with PhonePe and applies the result; returns the row as it is afterwards. */
+export async function syncPayment(paymentId: number, now = new Date()): Promise<Payment | null> {
+  const payment = await findPayment(db, paymentId);
+  if (!payment || !needsCheck(payment)) return payment;
+  let status: OrderStatus;
+  try {
+    status = await getOrderStatus(payment.phonepeMerchantTransactionId as string);
+  } catch (error) {
+    if (error instanceof PhonePeInvalidRequestError && error.code === "MERCHANT_ORDER_MAPPING_NOT_FOUND") {
+      // The pay call never reached PhonePe. Only after the order window can it be called failed.
+      const expires = payment.expiresAt?.getTime() ?? 0;
+      if (payment.status === "pending" && now.getTime() > expires)
+        await markUnpaid(payment, "failed", "NOT_FOUND", null, now);
+      else
+        await touchSchedule(
+          payment.id,
+          payment.status === "pending" ? nextCheckAt(payment.createdAt ?? now, now) : null,
+          now,
+        );
+      return findPayment(db, paymentId);
+    }
+    if (!isPhonePeError(error)) throw error;
+    logger.warn({ paymentId, err: error }, "payments: order status unavailable; will retry on schedule");
+    await touchSchedule(payment.id, new Date(now.getTime() + 10_000), now);
+    return findPayment(db, paymentId);
+  }
+  await apply(payment, status, now);
+  return findPayment(db, paymentId);
+}

@@ -1,0 +1,54 @@
+/** Brings one refund in line with PhonePe's refund-status API (webhook, reconciler). */
+import { eq, sql } from "drizzle-orm";
+import { paymentRefunds } from "../../db/schema/payment-refunds.js";
+import { db } from "../db/index.js";
+import { logger } from "../log.js";
+import { getRefundStatus, isPhonePeError, PhonePeInvalidRequestError } from "../phonepe/index.js";
+import { findRefund } from "./queries.js";
+import { nextCheckAt } from "./schedule.js";
+import { sendRefund } from "./send-refund.js";
+import { settleRefund } from "./settle-refund.js";
+
+/** A refund row that never got its hold (crash between reservation and hold) is void after this. */
+const ORPHAN_MS = 2 * 60_000;
+
+export async function syncRefund(refundId: number, now = new Date()): Promise<void> {
+  const refund = await findRefund(db, refundId);
+  if (!refund || refund.status === "completed" || refund.status === "failed") return;
+  if (refund.kind === "admin" && refund.holdId === null) {
+    if (now.getTime() - (refund.createdAt ?? now).getTime() > ORPHAN_MS)
+      await settleRefund(refund.id, "failed", "NO_HOLD");
+    return;
+  }
+  if (!refund.providerAccepted) {
+    await sendRefund(refund.id, now);
+    return;
+  }
+  try {
+    const status = await getRefundStatus(refund.merchantRefundId);
+    if (status.state === "COMPLETED") return await settleRefund(refund.id, "completed", undefined, now);
+    if (status.state === "FAILED") return await settleRefund(refund.id, "failed", status.errorCode ?? "FAILED", now);
+    await db
+      .update(paymentRefunds)
+      .set({
+        status: status.state === "CONFIRMED" ? "confirmed" : refund.status,
+        nextCheckAt: nextCheckAt(refund.createdAt ?? now, now),
+        lastCheckedAt: now,
+        checkCount: sql`${paymentRefunds.checkCount} + 1`,
+      })
+      .where(eq(paymentRefunds.id, refund.id));
+  } catch (error) {
+    if (error instanceof PhonePeInvalidRequestError) {
+      // PhonePe does not know the id although we thought it accepted: send it again (same id).
+      await db.update(paymentRefunds).set({ providerAccepted: 0 }).where(eq(paymentRefunds.id, refund.id));
+      await sendRefund(refund.id, now);
+      return;
+    }
+    if (!isPhonePeError(error)) throw error;
+    logger.warn({ refundId, err: error }, "payments: refund status unavailable; will retry");
+    await db
+      .update(paymentRefunds)
+      .set({ nextCheckAt: new Date(now.getTime() + 10_000), lastCheckedAt: now })
+      .where(eq(paymentRefunds.id, refund.id));
+  }
+}
