@@ -6,5 +6,6 @@ import type { Mount } from "./dev-server.js";
 
 export async function devMounts(): Promise<Mount[]> {
   const { phonePeSimMount } = await import("./phonepe-sim/index.js");
-  return [phonePeSimMount()];
+  const { devOutboxMount } = await import("./dev-outbox.js");
+  return [phonePeSimMount(), devOutboxMount()];
 }
