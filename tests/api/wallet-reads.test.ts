@@ -1,0 +1,270 @@
+/**
+ * Wallet reads over real ledger lines: balance, keyset pagination that stays exact while lines are
+ * inserted, filters, detail ownership (404), statement opening/closing arithmetic, CSV format and
+ * formula-injection guard, limits.
+ */
+import { eq, inArray, sql } from "drizzle-orm";
+import { afterAll, describe, expect, it } from "vitest";
+import * as limitsRoute from "../../api/me/limits.js";
+import * as balanceRoute from "../../api/wallet/balance.js";
+import * as statementRoute from "../../api/wallet/statement.js";
+import * as detailRoute from "../../api/wallet/transactions/[id].js";
+import * as listRoute from "../../api/wallet/transactions.js";
+import { transactions } from "../../db/schema/index.js";
+import { db, pool } from "../../lib/db/index.js";
+import { post } from "../../lib/ledger/index.js";
+import { type Paise, paise } from "../../lib/money/index.js";
+import { istDate, istMonthStart } from "../../lib/wallet/ist-dates.js";
+import type { TransactionView } from "../../lib/wallet/transaction-view.js";
+import { createTestUser } from "../helpers/factories.js";
+import { closeLedgerPool, expectLedgerClean, fundWallet, testRef } from "../helpers/ledger.js";
+import { call } from "../helpers/request.js";
+
+afterAll(async () => {
+  await closeLedgerPool();
+  await pool.end();
+});
+
+type Page = { data: TransactionView[]; nextCursor: string | null };
+
+/** A P2P posting between two wallets, straight through the ledger (the route is tested elsewhere). */
+async function p2p(fromId: number, toId: number, amountPaise: number, remarks?: string) {
+  const amount = paise(amountPaise);
+  await post({
+    reference: testRef("P2P"),
+    kind: "p2p",
+    enforceLimits: false,
+    walletLegs: [
+      {
+        userId: fromId,
+        direction: "debit",
+        amountPaise: amount,
+        transactionType: "transfer",
+        ledgerType: "Transfer",
+        counterpartyUserId: toId,
+        remarks,
+      },
+      {
+        userId: toId,
+        direction: "credit",
+        amountPaise: amount,
+        transactionType: "transfer",
+        ledgerType: "Transfer",
+        counterpartyUserId: fromId,
+        remarks,
+      },
+    ],
+    systemLegs: [],
+  });
+}
+
+describe("GET /api/wallet/balance", () => {
+  it("returns balance, held and available in paise", async () => {
+    const u = await createTestUser();
+    await fundWallet(u.id, 150_050);
+    const res = await call(balanceRoute, { path: "/api/wallet/balance", token: u.token });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ balancePaise: 150_050, heldPaise: 0, availablePaise: 150_050, currency: "INR" });
+    expect((await call(balanceRoute, { path: "/api/wallet/balance" })).status).toBe(401);
+  });
+});
+
+describe("GET /api/wallet/transactions", () => {
+  it("pages newest first with no duplicates or gaps while new lines keep arriving", async () => {
+    const [a, b] = await Promise.all([createTestUser(), createTestUser()]);
+    await fundWallet(a.id, 1_000_000);
+    for (let i = 0; i < 44; i++) await p2p(a.id, b.id, 100 + i);
+    const original = await db.select({ id: transactions.id }).from(transactions).where(eq(transactions.userId, a.id));
+    expect(original).toHaveLength(45);
+
+    let stop = false;
+    const writer = (async () => {
+      let n = 0;
+      while (!stop) {
+        await fundWallet(a.id, 1 + n++);
+      }
+      return n;
+    })();
+    const seen: TransactionView[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const res = await call<Page>(listRoute, {
+        path: "/api/wallet/transactions",
+        token: a.token,
+        query: { limit: 7, cursor },
+      });
+      expect(res.status).toBe(200);
+      seen.push(...res.body.data);
+      cursor = res.body.nextCursor ?? undefined;
+      pages++;
+      await new Promise((r) => setTimeout(r, 5));
+    } while (cursor);
+    stop = true;
+    const inserted = await writer;
+    expect(inserted).toBeGreaterThan(0);
+
+    const ids = seen.map((t) => t.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const { id } of original) expect(ids).toContain(id);
+    // Newest first, and each line's opening is the next (older) line's closing: no gap inside what was served.
+    for (let i = 1; i < seen.length; i++) {
+      expect(seen[i - 1]?.openingBalancePaise).toBe(seen[i]?.closingBalancePaise);
+    }
+    expect(pages).toBeGreaterThanOrEqual(7);
+    await expectLedgerClean();
+  });
+
+  it("filters by type, serves only the caller's lines, and rejects bad input with 400", async () => {
+    const [a, b] = await Promise.all([createTestUser(), createTestUser()]);
+    await fundWallet(a.id, 50_000);
+    await p2p(a.id, b.id, 1_000, "lunch");
+    const res = await call<Page>(listRoute, {
+      path: "/api/wallet/transactions",
+      token: a.token,
+      query: { type: "transfer" },
+    });
+    expect(res.body.data).toHaveLength(1);
+    const line = res.body.data[0] as TransactionView;
+    expect(line).toMatchObject({
+      type: "transfer",
+      ledgerType: "Transfer",
+      status: "completed",
+      amountPaise: 1_000,
+      debitPaise: 1_000,
+      creditPaise: 0,
+      openingBalancePaise: 50_000,
+      closingBalancePaise: 49_000,
+      feePaise: 0,
+      remarks: "lunch",
+      counterparty: { userCode: b.userCode, name: expect.any(String) },
+      ledgerDate: istDate(),
+    });
+    expect(res.body.nextCursor).toBeNull();
+    const theirs = await call<Page>(listRoute, { path: "/api/wallet/transactions", token: b.token });
+    expect(theirs.body.data.map((t) => t.id)).not.toContain(line.id);
+    for (const query of [
+      { limit: 0 },
+      { limit: 101 },
+      { cursor: "bm9wZQ" },
+      { type: "bogus" },
+      { from: "2026-02-30" },
+      { extra: 1 },
+    ]) {
+      const bad = await call(listRoute, { path: "/api/wallet/transactions", token: a.token, query });
+      expect(bad.status, JSON.stringify(query)).toBe(400);
+    }
+    await expectLedgerClean();
+  });
+});
+
+describe("GET /api/wallet/transactions/[id]", () => {
+  it("returns the caller's line and 404 for another user's", async () => {
+    const [a, b] = await Promise.all([createTestUser(), createTestUser()]);
+    await fundWallet(a.id, 20_000);
+    const list = await call<Page>(listRoute, { path: "/api/wallet/transactions", token: a.token });
+    const id = list.body.data[0]?.id as number;
+    const mine = await call<{ transaction: TransactionView }>(detailRoute, {
+      path: `/api/wallet/transactions/${id}`,
+      query: { id },
+      token: a.token,
+    });
+    expect(mine.status).toBe(200);
+    expect(mine.body.transaction).toEqual(list.body.data[0]);
+    const other = await call<{ error: { code: string } }>(detailRoute, {
+      path: `/api/wallet/transactions/${id}`,
+      query: { id },
+      token: b.token,
+    });
+    expect(other.status).toBe(404);
+    expect(other.body.error.code).toBe("NOT_FOUND");
+    const bad = await call(detailRoute, { path: "/api/wallet/transactions/abc", query: { id: "abc" }, token: a.token });
+    expect(bad.status).toBe(400);
+    await expectLedgerClean();
+  });
+});
+
+describe("GET /api/wallet/statement", () => {
+  it("brackets this month's lines with opening/closing balances that add up", async () => {
+    const [a, b] = await Promise.all([createTestUser(), createTestUser()]);
+    await fundWallet(a.id, 100_000);
+    await p2p(a.id, b.id, 12_345);
+    // Move the first two lines into an earlier month: they now make up the opening balance.
+    const lines = await db
+      .select({ id: transactions.id })
+      .from(transactions)
+      .where(eq(transactions.userId, a.id))
+      .orderBy(transactions.walletSeq);
+    await db
+      .update(transactions)
+      .set({ createdAt: sql`${transactions.createdAt} - INTERVAL 40 DAY` })
+      .where(
+        inArray(
+          transactions.id,
+          lines.map((l) => l.id),
+        ),
+      );
+    await p2p(b.id, a.id, 2_000);
+    await fundWallet(a.id, 5_555);
+    await p2p(a.id, b.id, 10_000, '=HYPERLINK("http://evil","x")');
+
+    const res = await call<{
+      from: string;
+      to: string;
+      openingBalancePaise: Paise;
+      closingBalancePaise: Paise;
+      data: TransactionView[];
+    }>(statementRoute, { path: "/api/wallet/statement", token: a.token });
+    expect(res.status).toBe(200);
+    const s = res.body;
+    expect(s.from).toBe(istMonthStart());
+    expect(s.to).toBe(istDate());
+    expect(s.openingBalancePaise).toBe(100_000 - 12_345);
+    expect(s.data.map((t) => t.amountPaise)).toEqual([2_000, 5_555, 10_000]);
+    const net = s.data.reduce((sum, t) => sum + t.creditPaise - t.debitPaise, 0);
+    expect(s.closingBalancePaise).toBe(s.openingBalancePaise + net);
+    expect(s.closingBalancePaise).toBe(100_000 - 12_345 + 2_000 + 5_555 - 10_000);
+
+    const csv = await call(statementRoute, { path: "/api/wallet/statement", token: a.token, query: { format: "csv" } });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get("content-type")).toMatch(/^text\/csv/);
+    expect(csv.headers.get("content-disposition")).toMatch(/^attachment; filename="nexaspay-statement-.*\.csv"$/);
+    const rows = csv.text.trimEnd().split("\r\n");
+    expect(rows).toHaveLength(4);
+    expect(rows[0]).toMatch(/^Date \(IST\),/);
+    expect(rows[1]).toContain(",0.00,20.00,0.00,876.55,896.55");
+    expect(rows[3]).toContain(`"'=HYPERLINK(""http://evil"",""x"")"`);
+    expect(rows[3]).toContain(",100.00,0.00,0.00,");
+
+    const empty = await call<{ openingBalancePaise: number; closingBalancePaise: number; data: unknown[] }>(
+      statementRoute,
+      {
+        path: "/api/wallet/statement",
+        token: a.token,
+        query: { from: "2020-01-01", to: "2020-01-31" },
+      },
+    );
+    expect(empty.body).toMatchObject({ openingBalancePaise: 0, closingBalancePaise: 0, data: [] });
+    const reversed = await call(statementRoute, {
+      path: "/api/wallet/statement",
+      token: a.token,
+      query: { from: "2026-02-01", to: "2026-01-01" },
+    });
+    expect(reversed.status).toBe(400);
+    await expectLedgerClean();
+  });
+});
+
+describe("GET /api/me/limits", () => {
+  it("shows tier, limits and usage", async () => {
+    const u = await createTestUser();
+    const res = await call(limitsRoute, { path: "/api/me/limits", token: u.token });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      tier: expect.any(String),
+      daily: { limitPaise: expect.any(Number), usedPaise: 0 },
+      monthly: { limitPaise: expect.any(Number), usedPaise: 0 },
+      maxBalancePaise: expect.any(Number),
+    });
+  });
+});
