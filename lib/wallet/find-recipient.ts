@@ -1,0 +1,42 @@
+/**
+ * Resolves a transfer recipient from what a user types: a mobile number (with or without +91 / 91 /
+ * leading 0), a public user code (`NXP…`) or a username. Unknown and inactive wallets both answer
+ * NOT_FOUND, so the API does not reveal which accounts exist but are disabled.
+ */
+import { eq, inArray, or } from "drizzle-orm";
+import { users } from "../../db/schema/index.js";
+import { type Database, db } from "../db/index.js";
+import { AppError } from "../http/errors.js";
+
+export type Recipient = { id: number; userCode: string | null; fullName: string | null; username: string };
+
+const PHONE_RE = /^(?:\+?91|0)?([6-9]\d{9})$/;
+
+/** The 10-digit national mobile number, or null when the input is not a mobile number. */
+export function normalisePhone(input: string): string | null {
+  const m = PHONE_RE.exec(input.replace(/[\s-]/g, ""));
+  return m?.[1] ?? null;
+}
+
+export async function findRecipient(recipient: string, handle: Database = db): Promise<Recipient> {
+  const value = recipient.trim();
+  if (value === "" || value.length > 100) throw new AppError("VALIDATION_FAILED", "recipient is required.");
+  const phone = normalisePhone(value);
+  const where = phone
+    ? inArray(users.phone, [phone, `+91${phone}`, `91${phone}`, `0${phone}`])
+    : or(eq(users.userCode, value), eq(users.username, value));
+  const rows = await handle
+    .select({
+      id: users.id,
+      userCode: users.userCode,
+      fullName: users.fullName,
+      username: users.username,
+      isActive: users.isActive,
+    })
+    .from(users)
+    .where(where)
+    .limit(2);
+  const found = rows.find((r) => r.isActive !== false);
+  if (!found || rows.length > 1) throw new AppError("NOT_FOUND", "No active wallet matches this recipient.");
+  return { id: found.id, userCode: found.userCode, fullName: found.fullName, username: found.username };
+}

@@ -1,0 +1,86 @@
+/**
+ * `transfer()`: a P2P wallet transfer as one ledger posting (debit sender, credit recipient). The
+ * recipient is resolved and the sender pre-checked before the posting, so the common rejections cost
+ * no locks; the posting re-checks funds, KYC tier and limits under the wallet locks.
+ */
+import { randomInt } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { users } from "../../db/schema/index.js";
+import { type Database, db } from "../db/index.js";
+import { AppError } from "../http/errors.js";
+import { type PostedLine, type PostingContext, post } from "../ledger/index.js";
+import { istDate } from "../limits/windows.js";
+import type { Paise } from "../money/index.js";
+import { findRecipient, type Recipient } from "./find-recipient.js";
+
+export type TransferInput = {
+  senderId: number;
+  /** Mobile number, user code or username. */
+  recipient: string;
+  amountPaise: Paise;
+  note?: string;
+  /** Runs first inside the posting transaction (the durable idempotency row). */
+  beforeLocks?: (tx: Database) => Promise<void>;
+  context?: PostingContext;
+};
+
+export type TransferResult = {
+  postingId: number;
+  reference: string;
+  /** The sender's debit line. */
+  line: PostedLine;
+  counterparty: Recipient;
+};
+
+const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"; // Crockford base32: no I, L, O, U to misread
+
+/** `TRF` + IST date + 10 random base32 characters (50 bits), e.g. `TRF261121K7M2Q9X4PA`. */
+export function newTransferReference(now = new Date()): string {
+  let random = "";
+  for (let i = 0; i < 10; i++) random += ALPHABET[randomInt(32)];
+  return `TRF${istDate(now).replace(/-/g, "").slice(2)}${random}`;
+}
+
+export async function transfer(input: TransferInput): Promise<TransferResult> {
+  const recipient = await findRecipient(input.recipient);
+  // Self-transfer is a client mistake in the request body, so 400 VALIDATION_FAILED (not a state CONFLICT).
+  if (recipient.id === input.senderId)
+    throw new AppError("VALIDATION_FAILED", "You cannot transfer money to your own wallet.", {
+      details: [{ path: "recipient", message: "must be another user's wallet" }],
+    });
+  const [sender] = await db
+    .select({ kycStatus: users.kycStatus, isActive: users.isActive })
+    .from(users)
+    .where(eq(users.id, input.senderId));
+  if (!sender || sender.isActive === false) throw new AppError("NOT_FOUND", "Wallet not found.");
+  if (sender.kycStatus !== "verified")
+    throw new AppError("KYC_REQUIRED", "Sending money to another wallet needs completed KYC.");
+  const note = input.note?.slice(0, 255);
+  const leg = { transactionType: "transfer", ledgerType: "Transfer", description: note, remarks: note } as const;
+  const result = await post({
+    reference: newTransferReference(),
+    kind: "p2p",
+    walletLegs: [
+      {
+        ...leg,
+        userId: input.senderId,
+        direction: "debit",
+        amountPaise: input.amountPaise,
+        counterpartyUserId: recipient.id,
+      },
+      {
+        ...leg,
+        userId: recipient.id,
+        direction: "credit",
+        amountPaise: input.amountPaise,
+        counterpartyUserId: input.senderId,
+      },
+    ],
+    systemLegs: [],
+    beforeLocks: input.beforeLocks,
+    context: input.context,
+  });
+  const line = result.lines.find((l) => l.userId === input.senderId && l.direction === "debit");
+  if (!line) throw new Error("transfer posting has no sender line");
+  return { postingId: result.postingId, reference: result.reference, line, counterparty: recipient };
+}

@@ -1,0 +1,73 @@
+/** transfer(): recipient resolution, rejections, and the R1 overdraft race — verifier clean after each. */
+import { eq } from "drizzle-orm";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { transactions, users } from "../../db/schema/index.js";
+import { db, pool } from "../../lib/db/index.js";
+import { paise } from "../../lib/money/index.js";
+import { transfer } from "../../lib/wallet/transfer.js";
+import { createTestUser } from "../helpers/factories.js";
+import { closeLedgerPool, expectLedgerClean, fundWallet } from "../helpers/ledger.js";
+
+afterEach(() => expectLedgerClean());
+afterAll(async () => {
+  await closeLedgerPool();
+  await pool.end();
+});
+
+const balanceOf = async (id: number) =>
+  (await db.select({ b: users.walletBalance }).from(users).where(eq(users.id, id)))[0]?.b;
+
+describe("transfer()", () => {
+  it("finds the recipient by +91/0-prefixed phone, user code or username and returns the debit line", async () => {
+    const [a, b] = [await createTestUser(), await createTestUser()];
+    await fundWallet(a.id, 10_000);
+    for (const recipient of [`+91${b.phone}`, `0${b.phone}`, b.phone, b.userCode, b.username]) {
+      const res = await transfer({ senderId: a.id, recipient, amountPaise: paise(100), note: "chai" });
+      expect(res.counterparty.id).toBe(b.id);
+      expect(res.line).toMatchObject({ userId: a.id, direction: "debit", amountPaise: 100 });
+      expect(res.reference).toMatch(/^TRF\d{6}[0-9A-Z]{10}$/);
+    }
+    expect([await balanceOf(a.id), await balanceOf(b.id)]).toEqual([9_500, 500]);
+    const [line] = await db.select().from(transactions).where(eq(transactions.userId, b.id)).limit(1);
+    expect([line?.remarks, line?.recipientId, line?.ledgerType]).toEqual(["chai", a.id, "Transfer"]);
+  });
+
+  it("rejects self, unknown, inactive, unverified sender and overdraft with the right codes and no trace", async () => {
+    const [a, b] = [await createTestUser(), await createTestUser()];
+    const pending = await createTestUser({ kycStatus: "pending" });
+    const inactive = await createTestUser();
+    await db.update(users).set({ isActive: false }).where(eq(users.id, inactive.id));
+    await fundWallet(a.id, 1_000);
+    await fundWallet(pending.id, 1_000);
+    const t = (senderId: number, recipient: string, amount = 10) =>
+      transfer({ senderId, recipient, amountPaise: paise(amount) });
+    await expect(t(a.id, a.phone)).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+    await expect(t(a.id, "9000000001")).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(t(a.id, "nobody-here")).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(t(a.id, inactive.userCode)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(t(pending.id, b.userCode)).rejects.toMatchObject({ code: "KYC_REQUIRED" });
+    await expect(t(a.id, b.userCode, 1_001)).rejects.toMatchObject({ code: "INSUFFICIENT_FUNDS" });
+    expect([await balanceOf(a.id), await balanceOf(b.id), await balanceOf(pending.id)]).toEqual([1_000, 0, 1_000]);
+    expect(await db.select().from(transactions).where(eq(transactions.userId, b.id))).toEqual([]);
+  });
+
+  it("overdraft race: 50 concurrent debits against a balance covering exactly k → exactly k succeed (20 rounds)", async () => {
+    for (let round = 0; round < 20; round++) {
+      const [sender, r1, r2] = [await createTestUser(), await createTestUser(), await createTestUser()];
+      const x = 1 + Math.floor(Math.random() * 300);
+      const k = Math.floor(Math.random() * 51);
+      if (k > 0) await fundWallet(sender.id, k * x);
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 50 }, (_, i) =>
+          transfer({ senderId: sender.id, recipient: (i % 2 ? r1 : r2).userCode, amountPaise: paise(x) }),
+        ),
+      );
+      const ok = outcomes.filter((o) => o.status === "fulfilled").length;
+      const codes = outcomes.flatMap((o) => (o.status === "rejected" ? [(o.reason as { code?: string }).code] : []));
+      expect({ round, k, ok }).toEqual({ round, k, ok: k });
+      expect(codes.every((c) => c === "INSUFFICIENT_FUNDS")).toBe(true);
+      expect(await balanceOf(sender.id)).toBe(0);
+      expect(((await balanceOf(r1.id)) ?? 0) + ((await balanceOf(r2.id)) ?? 0)).toBe(k * x);
+    }
+  });
+});
