@@ -19,6 +19,8 @@ export type TransferInput = {
   recipient: string;
   amountPaise: Paise;
   note?: string;
+  /** The posting reference, when the caller must know it before the posting (idempotency record). */
+  reference?: string;
   /** Runs first inside the posting transaction (the durable idempotency row). */
   beforeLocks?: (tx: Database) => Promise<void>;
   context?: PostingContext;
@@ -58,7 +60,7 @@ export async function transfer(input: TransferInput): Promise<TransferResult> {
   const note = input.note?.slice(0, 255);
   const leg = { transactionType: "transfer", ledgerType: "Transfer", description: note, remarks: note } as const;
   const result = await post({
-    reference: newTransferReference(),
+    reference: input.reference ?? newTransferReference(),
     kind: "p2p",
     walletLegs: [
       {
