@@ -1,11 +1,11 @@
 /**
  * Demo data for `npm run dev` (idempotent): an admin, a distributor with one retailer, two customers.
  */
-import bcrypt from "bcryptjs";
 import { eq } from "drizzle-orm";
 import { type NewUser, users } from "../db/schema/index.js";
+import { NO_CLIENT } from "../lib/auth/client-info.js";
 import { db } from "../lib/db/index.js";
-import { env } from "../lib/env.js";
+import { createUser } from "../lib/users/create-user.js";
 
 export const DEMO_PASSWORD = "Demo@12345pay";
 
@@ -59,21 +59,29 @@ const DEMO_USERS: DemoUser[] = [
 ];
 
 export async function seedDemoData(): Promise<{ password: string; users: DemoUser[] }> {
-  const hash = await bcrypt.hash(DEMO_PASSWORD, env.BCRYPT_COST);
   for (const { parent, ...u } of DEMO_USERS) {
     const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, u.email));
     if (existing) continue;
     const parentId = parent
       ? (await db.select({ id: users.id }).from(users).where(eq(users.email, parent)))[0]?.id
       : undefined;
-    await db.insert(users).values({
-      ...u,
-      password: hash,
-      kycStatus: "verified",
-      phoneVerified: true,
-      emailVerified: true,
-      parentDistributorId: parentId ?? null,
-    });
+    // Same path as registration and admin:create (validation-free here: the demo data is fixed).
+    await createUser(
+      {
+        fullName: u.fullName ?? null,
+        email: u.email,
+        phone: u.phone,
+        username: u.username,
+        password: DEMO_PASSWORD,
+        role: u.role,
+        userCode: u.userCode ?? undefined,
+        kycStatus: "verified",
+        phoneVerified: true,
+        emailVerified: true,
+        parentDistributorId: parentId ?? null,
+      },
+      { actorUserId: null, action: "user.demo_seeded", client: NO_CLIENT },
+    );
   }
   return { password: DEMO_PASSWORD, users: DEMO_USERS };
 }

@@ -22,6 +22,8 @@ export type CreateUserInput = {
   phoneVerified?: boolean;
   emailVerified?: boolean;
   kycStatus?: KycStatus;
+  /** A fixed code (demo seed only); otherwise a random one is generated. */
+  userCode?: string;
 };
 
 const UNIQUE_FIELDS = ["email", "phone", "username"] as const;
@@ -39,7 +41,7 @@ export async function createUser(
   input: CreateUserInput,
   audit: { actorUserId: number | null; action: string; client: ClientInfo },
 ): Promise<{ id: number; userCode: string }> {
-  const { password, ...fields } = input;
+  const { password, userCode: fixedCode, ...fields } = input;
   const passwordHash = await hashPassword(password);
   return withTransaction(async ({ tx }) => {
     const clashes = await tx
@@ -49,7 +51,7 @@ export async function createUser(
     const taken = UNIQUE_FIELDS.filter((f) => clashes.some((row) => row[f].toLowerCase() === fields[f].toLowerCase()));
     if (taken.length > 0) throw conflict(taken);
     for (let attempt = 0; ; attempt++) {
-      const userCode = generateUserCode();
+      const userCode = fixedCode ?? generateUserCode();
       try {
         const [row] = await tx
           .insert(users)
@@ -70,7 +72,7 @@ export async function createUser(
       } catch (error) {
         const field = UNIQUE_FIELDS.find((f) => isDuplicateKey(error, `users_${f}_unique`));
         if (field) throw conflict([field]);
-        if (isDuplicateKey(error, "users_user_code_unique") && attempt < 3) continue;
+        if (isDuplicateKey(error, "users_user_code_unique") && !fixedCode && attempt < 3) continue;
         throw error;
       }
     }
