@@ -1,0 +1,21 @@
+// POST /api/wallet/transfers — send money to another wallet (phone, userCode or username) 💰 idempotent
+import { requireUser } from "../../lib/auth/index.js";
+import { methods } from "../../lib/http/index.js";
+import { assertRateLimit } from "../../lib/ratelimit/index.js";
+import { sendTransfer, transferBodySchema } from "../../lib/wallet/send-transfer.js";
+
+export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = methods({
+  POST: async (ctx) => {
+    const user = await requireUser(ctx);
+    await assertRateLimit("moneyPerUser", String(user.id));
+    const idempotencyKey = ctx.idempotencyKey();
+    const body = await ctx.json(transferBodySchema);
+    return sendTransfer({
+      senderId: user.id,
+      body,
+      idempotencyKey,
+      path: ctx.url.pathname,
+      context: { ip: ctx.ip, deviceInfo: ctx.request.headers.get("user-agent") },
+    });
+  },
+});

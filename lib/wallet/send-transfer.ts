@@ -1,0 +1,50 @@
+/**
+ * POST /api/wallet/transfers behind idempotency: the ledger's `transfer()` posts once per
+ * (sender, Idempotency-Key); the key's durable record is the posting's first statement, so a
+ * duplicate aborts before any wallet lock, and a replay rebuilds the same sender line by reference.
+ */
+import { z } from "zod";
+import { db } from "../db/index.js";
+import { withIdempotency } from "../idempotency/index.js";
+import type { PostingContext } from "../ledger/index.js";
+import { amountPaiseSchema } from "../money/index.js";
+import { getTransactionByPosting } from "./get-transaction.js";
+import { newTransferReference, transfer } from "./transfer.js";
+
+export const transferBodySchema = z.strictObject({
+  /** Mobile number, user code or username. */
+  recipient: z.string().trim().min(1).max(100),
+  amountPaise: amountPaiseSchema,
+  note: z.string().trim().max(255).optional(),
+});
+
+export type SendTransferInput = {
+  senderId: number;
+  body: z.output<typeof transferBodySchema>;
+  idempotencyKey: string;
+  path: string;
+  context?: PostingContext;
+};
+
+/** Answers 201 `{transaction}` (the sender's debit line), or the key's first answer on a retry. */
+export function sendTransfer(input: SendTransferInput): Promise<Response> {
+  const { senderId, body } = input;
+  const reload = async (reference: string) => ({ transaction: await getTransactionByPosting(db, senderId, reference) });
+  return withIdempotency(
+    { userId: senderId, key: input.idempotencyKey, request: { method: "POST", path: input.path, body } },
+    async (claim) => {
+      const reference = newTransferReference();
+      await transfer({
+        senderId,
+        recipient: body.recipient,
+        amountPaise: body.amountPaise,
+        note: body.note,
+        reference,
+        beforeLocks: (tx) => claim.record(tx, { status: 201, resourceRef: reference }),
+        context: input.context,
+      });
+      return { status: 201, body: await reload(reference) };
+    },
+    { reload },
+  );
+}

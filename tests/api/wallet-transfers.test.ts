@@ -1,0 +1,144 @@
+/**
+ * POST /api/wallet/transfers end to end through the route (real MariaDB + Redis): exactly-once under a
+ * burst of one idempotency key, replay after success and after a business rejection, 422 on another
+ * body, per-user key scope, and the request errors that must be 4xx.
+ */
+import { and, count, eq } from "drizzle-orm";
+import { afterAll, describe, expect, it } from "vitest";
+import * as transfersRoute from "../../api/wallet/transfers.js";
+import { transactions } from "../../db/schema/index.js";
+import { db, pool } from "../../lib/db/index.js";
+import { newId } from "../../lib/ids.js";
+import { getBalance } from "../../lib/wallet/get-balance.js";
+import type { TransactionView } from "../../lib/wallet/transaction-view.js";
+import { createTestUser } from "../helpers/factories.js";
+import { closeLedgerPool, expectLedgerClean, fundWallet } from "../helpers/ledger.js";
+import { call } from "../helpers/request.js";
+
+afterAll(async () => {
+  await closeLedgerPool();
+  await pool.end();
+});
+
+type Reply = { transaction: TransactionView; error?: { code: string } };
+const PATH = "/api/wallet/transfers";
+const send = (token: string, body: unknown, idempotencyKey?: string) =>
+  call<Reply>(transfersRoute, { method: "POST", path: PATH, token, body, idempotencyKey });
+const debits = async (userId: number) =>
+  (
+    await db
+      .select({ n: count() })
+      .from(transactions)
+      .where(and(eq(transactions.userId, userId), eq(transactions.transactionType, "transfer")))
+  )[0]?.n ?? 0;
+
+describe("POST /api/wallet/transfers", () => {
+  it("moves money once for 20 concurrent requests with one key; the others replay or get 409", async () => {
+    const [a, b] = await Promise.all([createTestUser(), createTestUser()]);
+    await fundWallet(a.id, 100_000);
+    const key = newId("idem");
+    const body = { recipient: b.userCode, amountPaise: 2_500, note: "rent share" };
+    const results = await Promise.all(Array.from({ length: 20 }, () => send(a.token, body, key)));
+    const created = results.filter((r) => r.status === 201);
+    const fresh = created.filter((r) => r.headers.get("idempotent-replayed") === null);
+    expect(fresh).toHaveLength(1);
+    for (const r of results) {
+      if (r.status === 201) expect(r.body).toEqual(fresh[0]?.body);
+      else expect(r.status).toBe(409);
+    }
+    for (const r of created.filter((x) => x !== fresh[0])) expect(r.headers.get("idempotent-replayed")).toBe("true");
+    expect(await debits(a.id)).toBe(1);
+    expect((await getBalance(db, a.id)).balancePaise).toBe(97_500);
+    expect((await getBalance(db, b.id)).balancePaise).toBe(2_500);
+    expect(fresh[0]?.body.transaction).toMatchObject({
+      type: "transfer",
+      ledgerType: "Transfer",
+      status: "completed",
+      amountPaise: 2_500,
+      debitPaise: 2_500,
+      creditPaise: 0,
+      openingBalancePaise: 100_000,
+      closingBalancePaise: 97_500,
+      counterparty: { userCode: b.userCode },
+      remarks: "rent share",
+    });
+
+    // Sequential retries afterwards: identical status and body every time, still one debit.
+    for (let i = 0; i < 25; i++) {
+      const again = await send(a.token, body, key);
+      expect(again.status).toBe(201);
+      expect(again.headers.get("idempotent-replayed")).toBe("true");
+      expect(again.body).toEqual(fresh[0]?.body);
+    }
+    expect(await debits(a.id)).toBe(1);
+    await expectLedgerClean();
+  });
+
+  it("a rejection is final for its key even after the wallet is funded; a new key then succeeds", async () => {
+    const [a, b] = await Promise.all([createTestUser(), createTestUser()]);
+    const key = newId("idem");
+    const body = { recipient: b.phone, amountPaise: 5_000 };
+    const first = await send(a.token, body, key);
+    expect(first.status).toBe(422);
+    expect(first.body.error?.code).toBe("INSUFFICIENT_FUNDS");
+    await fundWallet(a.id, 50_000);
+    const replay = await send(a.token, body, key);
+    expect(replay.status).toBe(422);
+    expect(replay.body.error?.code).toBe("INSUFFICIENT_FUNDS");
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    expect(await debits(a.id)).toBe(0);
+    const fresh = await send(a.token, body, newId("idem"));
+    expect(fresh.status).toBe(201);
+    expect((await getBalance(db, a.id)).balancePaise).toBe(45_000);
+    await expectLedgerClean();
+  });
+
+  it("same key with a different body → 422 IDEMPOTENCY_KEY_REUSED; another user's same key is their own", async () => {
+    const [a, b, c] = await Promise.all([createTestUser(), createTestUser(), createTestUser()]);
+    await Promise.all([fundWallet(a.id, 10_000), fundWallet(c.id, 10_000)]);
+    const key = newId("idem");
+    expect((await send(a.token, { recipient: b.username, amountPaise: 1_000 }, key)).status).toBe(201);
+    const changed = await send(a.token, { recipient: b.username, amountPaise: 1_001 }, key);
+    expect(changed.status).toBe(422);
+    expect(changed.body.error?.code).toBe("IDEMPOTENCY_KEY_REUSED");
+    const otherRecipient = await send(a.token, { recipient: c.username, amountPaise: 1_000 }, key);
+    expect(otherRecipient.body.error?.code).toBe("IDEMPOTENCY_KEY_REUSED");
+    const cSame = await send(c.token, { recipient: b.username, amountPaise: 1_000 }, key);
+    expect(cSame.status).toBe(201);
+    expect(cSame.headers.get("idempotent-replayed")).toBeNull();
+    expect(cSame.body.transaction.openingBalancePaise).toBe(10_000);
+    expect(await debits(a.id)).toBe(1);
+    expect(await debits(c.id)).toBe(1);
+    expect((await getBalance(db, b.id)).balancePaise).toBe(2_000);
+    await expectLedgerClean();
+  });
+
+  it("answers client mistakes with 4xx and moves nothing", async () => {
+    const [a, b, unverified] = await Promise.all([
+      createTestUser(),
+      createTestUser(),
+      createTestUser({ kycStatus: "pending" }),
+    ]);
+    await Promise.all([fundWallet(a.id, 10_000), fundWallet(unverified.id, 10_000)]);
+    const ok = { recipient: b.userCode, amountPaise: 100 };
+    const cases: [string, Promise<Awaited<ReturnType<typeof send>>>, number, string][] = [
+      ["no key", send(a.token, ok), 400, "BAD_REQUEST"],
+      ["unknown field", send(a.token, { ...ok, fromUserId: b.id }, newId("k")), 400, "VALIDATION_FAILED"],
+      ["float amount", send(a.token, { ...ok, amountPaise: 10.5 }, newId("k")), 400, "VALIDATION_FAILED"],
+      ["zero amount", send(a.token, { ...ok, amountPaise: 0 }, newId("k")), 400, "VALIDATION_FAILED"],
+      ["unknown recipient", send(a.token, { ...ok, recipient: "nobody_here_123" }, newId("k")), 404, "NOT_FOUND"],
+      ["self", send(a.token, { ...ok, recipient: a.userCode }, newId("k")), 400, "VALIDATION_FAILED"],
+      ["kyc", send(unverified.token, ok, newId("k")), 403, "KYC_REQUIRED"],
+    ];
+    for (const [name, pending, status, code] of cases) {
+      const res = await pending;
+      expect(res.status, name).toBe(status);
+      expect(res.body.error?.code, name).toBe(code);
+    }
+    const anon = await call(transfersRoute, { method: "POST", path: PATH, body: ok, idempotencyKey: newId("k") });
+    expect(anon.status).toBe(401);
+    expect(await debits(a.id)).toBe(0);
+    expect(await debits(unverified.id)).toBe(0);
+    await expectLedgerClean();
+  });
+});
