@@ -30,13 +30,22 @@ async function reserve(conn: PoolConnection, i: CreateHoldInput): Promise<Hold> 
   const [results] = (await conn.query(
     `${OPEN_TX} SELECT ${LOCK_COLUMNS}, NOW(3) AS db_now FROM users WHERE id = ? FOR UPDATE;` +
       " SELECT period, debit_amount, credit_amount, p2p_out_amount FROM wallet_limit_usage WHERE user_id = ?" +
-      " AND ((period = 'day' AND period_start = ?) OR (period = 'month' AND period_start = ?) OR (period = 'fy' AND period_start = ?))",
-    [i.userId, i.userId, w.day, w.month, w.fy],
+      " AND ((period = 'day' AND period_start = ?) OR (period = 'month' AND period_start = ?) OR (period = 'fy' AND period_start = ?));" +
+      ` SELECT ${HOLD_COLUMNS} FROM wallet_holds WHERE reference = ?`,
+    [i.userId, i.userId, w.day, w.month, w.fy, i.reference],
   )) as unknown as [unknown[]];
   const row = (results[2] as RowDataPacket[])[0];
   if (!row) throw new AppError("NOT_FOUND", "Wallet not found.");
   if (i.expiresAt.getTime() <= new Date(row.db_now).getTime())
     throw new AppError("BAD_REQUEST", "A hold must expire in the future.");
+  const existing = (results[4] as RowDataPacket[])[0];
+  if (existing) {
+    // A retry of the same reservation returns the original hold; a different one is a conflict.
+    const hold = toHold(existing);
+    await conn.query("COMMIT");
+    if (hold.userId === i.userId && hold.amountPaise === i.amountPaise) return hold;
+    throw new AppError("CONFLICT", `Hold reference ${i.reference} is already used for a different hold.`);
+  }
   const wallet = walletFromRow(row);
   if (wallet.balancePaise - wallet.heldPaise < i.amountPaise)
     throw new AppError("INSUFFICIENT_FUNDS", "Insufficient available balance for this reservation.");

@@ -1,0 +1,166 @@
+/** Holds: reserve → capture (full/partial) or void, DB-time expiry, resolve-at-most-once, races. */
+import { eq } from "drizzle-orm";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { users } from "../../db/schema/index.js";
+import { db, pool } from "../../lib/db/index.js";
+import { captureHold, createHold, sweepExpiredHolds, systemAccountBalance, voidHold } from "../../lib/ledger/index.js";
+import { paise } from "../../lib/money/index.js";
+import { transfer } from "../../lib/wallet/transfer.js";
+import { createTestUser } from "../helpers/factories.js";
+import { closeLedgerPool, expectLedgerClean, fundWallet, testRef } from "../helpers/ledger.js";
+
+afterEach(() => expectLedgerClean());
+afterAll(async () => {
+  await closeLedgerPool();
+  await pool.end();
+});
+
+const wallet = async (id: number) =>
+  (await db.select({ b: users.walletBalance, h: users.heldBalance }).from(users).where(eq(users.id, id)))[0];
+const inMinutes = (m: number) => new Date(Date.now() + m * 60_000);
+const payoutPosting = (userId: number, amount: number) => ({
+  reference: testRef("PAYOUT"),
+  walletLegs: [
+    {
+      userId,
+      direction: "debit" as const,
+      amountPaise: paise(amount),
+      transactionType: "withdrawal" as const,
+      ledgerType: "Transfer" as const,
+    },
+  ],
+  systemLegs: [{ account: "payout_clearing" as const, direction: "credit" as const, amountPaise: paise(amount) }],
+});
+
+describe("holds", () => {
+  it("reserves available balance, captures partially and releases the rest", async () => {
+    const u = await createTestUser();
+    const other = await createTestUser();
+    await fundWallet(u.id, 10_000);
+    const hold = await createHold({
+      userId: u.id,
+      amountPaise: paise(6_000),
+      reference: testRef("H"),
+      expiresAt: inMinutes(5),
+      reason: "withdrawal",
+    });
+    expect(await wallet(u.id)).toEqual({ b: 10_000, h: 6_000 });
+    // Only 4,000 is available now.
+    await expect(
+      transfer({ senderId: u.id, recipient: other.userCode, amountPaise: paise(4_001) }),
+    ).rejects.toMatchObject({ code: "INSUFFICIENT_FUNDS" });
+    await expect(
+      createHold({
+        userId: u.id,
+        amountPaise: paise(4_001),
+        reference: testRef("H"),
+        expiresAt: inMinutes(5),
+        reason: "x",
+      }),
+    ).rejects.toMatchObject({ code: "INSUFFICIENT_FUNDS" });
+    const clearing = await systemAccountBalance("payout_clearing");
+    const { hold: captured, posting } = await captureHold({
+      holdId: hold.id,
+      amountPaise: paise(5_500),
+      posting: payoutPosting(u.id, 5_500),
+    });
+    expect(captured).toMatchObject({ status: "captured", capturedAmountPaise: 5_500, postingId: posting.postingId });
+    expect(await wallet(u.id)).toEqual({ b: 4_500, h: 0 });
+    expect((await systemAccountBalance("payout_clearing")) - clearing).toBe(5_500);
+    // At most once: a second capture and a void after capture both fail; nothing moves.
+    await expect(
+      captureHold({ holdId: hold.id, amountPaise: paise(1), posting: payoutPosting(u.id, 1) }),
+    ).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(voidHold({ holdId: hold.id, reason: "late" })).rejects.toMatchObject({ code: "CONFLICT" });
+    expect(await wallet(u.id)).toEqual({ b: 4_500, h: 0 });
+  });
+
+  it("void is idempotent, create is idempotent per reference, and captures are validated", async () => {
+    const u = await createTestUser();
+    await fundWallet(u.id, 3_000);
+    const ref = testRef("H");
+    const hold = await createHold({
+      userId: u.id,
+      amountPaise: paise(2_000),
+      reference: ref,
+      expiresAt: inMinutes(5),
+      reason: "recharge",
+    });
+    expect(
+      (
+        await createHold({
+          userId: u.id,
+          amountPaise: paise(2_000),
+          reference: ref,
+          expiresAt: inMinutes(5),
+          reason: "recharge",
+        })
+      ).id,
+    ).toBe(hold.id);
+    await expect(
+      createHold({ userId: u.id, amountPaise: paise(1_000), reference: ref, expiresAt: inMinutes(5), reason: "x" }),
+    ).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(
+      captureHold({ holdId: hold.id, amountPaise: paise(2_001), posting: payoutPosting(u.id, 2_001) }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(
+      captureHold({ holdId: hold.id, amountPaise: paise(1_000), posting: payoutPosting(u.id, 900) }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    const voided = await Promise.all([1, 2, 3].map(() => voidHold({ holdId: hold.id, reason: "provider failed" })));
+    expect(voided.every((h) => h.status === "voided")).toBe(true);
+    expect(await wallet(u.id)).toEqual({ b: 3_000, h: 0 });
+  });
+
+  it("expired holds cannot be captured and are swept exactly once, by DB time", async () => {
+    const u = await createTestUser();
+    await fundWallet(u.id, 5_000);
+    const hold = await createHold({
+      userId: u.id,
+      amountPaise: paise(1_000),
+      reference: testRef("H"),
+      expiresAt: new Date(Date.now() + 1_200),
+      reason: "bill",
+    });
+    const live = await createHold({
+      userId: u.id,
+      amountPaise: paise(500),
+      reference: testRef("H"),
+      expiresAt: inMinutes(10),
+      reason: "bill",
+    });
+    await new Promise((r) => setTimeout(r, 1_300));
+    await expect(
+      captureHold({ holdId: hold.id, amountPaise: paise(1_000), posting: payoutPosting(u.id, 1_000) }),
+    ).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringContaining("expired") });
+    const swept = await Promise.all([sweepExpiredHolds(), sweepExpiredHolds(), sweepExpiredHolds()]);
+    expect(swept.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
+    expect(await sweepExpiredHolds()).toBe(0);
+    expect(await wallet(u.id)).toEqual({ b: 5_000, h: 500 });
+    // An explicit clock expires the live one too (cron catch-up); a second run finds nothing.
+    expect(await sweepExpiredHolds(inMinutes(11))).toBeGreaterThanOrEqual(1);
+    expect(await sweepExpiredHolds(inMinutes(11))).toBe(0);
+    expect((await wallet(u.id))?.h).toBe(0);
+    expect(live.status).toBe("active");
+  });
+
+  it("capture racing void: exactly one wins", async () => {
+    for (let i = 0; i < 10; i++) {
+      const u = await createTestUser();
+      await fundWallet(u.id, 1_000);
+      const hold = await createHold({
+        userId: u.id,
+        amountPaise: paise(700),
+        reference: testRef("H"),
+        expiresAt: inMinutes(5),
+        reason: "race",
+      });
+      const [c, v] = await Promise.allSettled([
+        captureHold({ holdId: hold.id, amountPaise: paise(700), posting: payoutPosting(u.id, 700) }),
+        voidHold({ holdId: hold.id, reason: "race" }),
+      ]);
+      const w = await wallet(u.id);
+      if (c.status === "fulfilled") expect([v.status, w]).toEqual(["rejected", { b: 300, h: 0 }]);
+      else expect([v.status, w]).toEqual(["fulfilled", { b: 1_000, h: 0 }]);
+    }
+  });
+});
