@@ -1,0 +1,115 @@
+/**
+ * Admin adjustments and the admin ledger verifier: role checks (403), idempotent posting against the
+ * `adjustments` system account, audit row in the same transaction, overdraft rejected.
+ */
+import { and, eq } from "drizzle-orm";
+import { afterAll, describe, expect, it } from "vitest";
+import * as verifyRoute from "../../api/admin/ledger/verify.js";
+import * as adjustRoute from "../../api/admin/wallets/[userId]/adjustments.js";
+import { auditLogs } from "../../db/schema/index.js";
+import { db, pool } from "../../lib/db/index.js";
+import { newId } from "../../lib/ids.js";
+import { getBalance } from "../../lib/wallet/get-balance.js";
+import type { TransactionView } from "../../lib/wallet/transaction-view.js";
+import { createTestUser } from "../helpers/factories.js";
+import { closeLedgerPool, expectLedgerClean } from "../helpers/ledger.js";
+import { call } from "../helpers/request.js";
+
+afterAll(async () => {
+  await closeLedgerPool();
+  await pool.end();
+});
+
+type Reply = { transaction: TransactionView; error?: { code: string } };
+const adjust = (token: string, userId: number | string, body: unknown, idempotencyKey?: string) =>
+  call<Reply>(adjustRoute, {
+    method: "POST",
+    path: `/api/admin/wallets/${userId}/adjustments`,
+    query: { userId },
+    token,
+    body,
+    idempotencyKey,
+  });
+
+describe("POST /api/admin/wallets/[userId]/adjustments", () => {
+  it("credits and debits a wallet once per key, audited; non-admins get 403", async () => {
+    const [admin, distributor, customer] = await Promise.all([
+      createTestUser({ role: "admin" }),
+      createTestUser({ role: "distributor" }),
+      createTestUser(),
+    ]);
+    const key = newId("adj");
+    const body = { direction: "credit", amountPaise: 5_000_000, reason: "Bank deposit UTR 123456789012" };
+    const first = await adjust(admin.token, distributor.id, body, key);
+    expect(first.status).toBe(201);
+    expect(first.body.transaction).toMatchObject({
+      type: "deposit",
+      amountPaise: 5_000_000,
+      creditPaise: 5_000_000,
+      debitPaise: 0,
+      openingBalancePaise: 0,
+      closingBalancePaise: 5_000_000,
+      remarks: body.reason,
+    });
+    expect(first.body.transaction.counterparty).toBeUndefined();
+    const replay = await adjust(admin.token, distributor.id, body, key);
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    expect(replay.body).toEqual(first.body);
+    expect((await getBalance(db, distributor.id)).balancePaise).toBe(5_000_000);
+
+    const audit = await db
+      .select({ actor: auditLogs.actorUserId, after: auditLogs.after })
+      .from(auditLogs)
+      .where(and(eq(auditLogs.action, "wallet.adjusted"), eq(auditLogs.entityId, String(distributor.id))));
+    expect(audit).toHaveLength(1);
+    expect(audit[0]?.actor).toBe(admin.id);
+
+    const debit = await adjust(
+      admin.token,
+      distributor.id,
+      { direction: "debit", amountPaise: 1_000, reason: "Fee reversal" },
+      newId("adj"),
+    );
+    expect(debit.status).toBe(201);
+    expect(debit.body.transaction).toMatchObject({
+      type: "withdrawal",
+      debitPaise: 1_000,
+      closingBalancePaise: 4_999_000,
+    });
+    const overdraft = await adjust(
+      admin.token,
+      customer.id,
+      { direction: "debit", amountPaise: 1, reason: "Too much" },
+      newId("adj"),
+    );
+    expect(overdraft.status).toBe(422);
+    expect(overdraft.body.error?.code).toBe("INSUFFICIENT_FUNDS");
+
+    for (const who of [distributor, customer]) {
+      const denied = await adjust(who.token, who.id, body, newId("adj"));
+      expect(denied.status).toBe(403);
+      expect(denied.body.error?.code).toBe("FORBIDDEN");
+    }
+    expect((await adjust(admin.token, distributor.id, body)).status).toBe(400);
+    expect((await adjust(admin.token, distributor.id, { ...body, reason: "" }, newId("adj"))).status).toBe(400);
+    const missing = await adjust(admin.token, 2_000_000_000, body, newId("adj"));
+    expect(missing.status).toBe(404);
+    expect((await getBalance(db, distributor.id)).balancePaise).toBe(4_999_000);
+    await expectLedgerClean();
+  });
+});
+
+describe("GET /api/admin/ledger/verify", () => {
+  it("reports a clean ledger to admins and refuses everyone else", async () => {
+    const [admin, user] = await Promise.all([createTestUser({ role: "admin" }), createTestUser()]);
+    const res = await call<{ ok: boolean; violations: unknown[]; checkedAt: string }>(verifyRoute, {
+      path: "/api/admin/ledger/verify",
+      token: admin.token,
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ ok: true, violations: [], checkedAt: expect.any(String) });
+    expect(Number.isNaN(Date.parse(res.body.checkedAt))).toBe(false);
+    expect((await call(verifyRoute, { path: "/api/admin/ledger/verify", token: user.token })).status).toBe(403);
+  });
+});
