@@ -93,7 +93,10 @@ export async function checkoutAction(merchantOrderId: string, action: string): P
 
 export function updateConfig(body: Record<string, unknown>) {
   if (body.reset) {
+    // Orders and refunds survive (they are PhonePe's records); knobs and the delivery log do not.
     sim.config = defaultConfig();
+    sim.webhooks.length = 0;
+    sim.calls.length = 0;
   }
   const { reset: _r, revokeTokens, faults, ...rest } = body;
   Object.assign(sim.config, rest);
