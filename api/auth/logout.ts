@@ -3,7 +3,7 @@ import { z } from "zod";
 import { clientInfo, logout, requireUser } from "../../lib/auth/index.js";
 import { methods, noContent } from "../../lib/http/index.js";
 
-const bodySchema = z.strictObject({ refreshToken: z.string().min(1).max(200).optional() });
+const bodySchema = z.strictObject({ refreshToken: z.string().min(1).max(2000).optional() });
 
 export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = methods({
   POST: async (ctx) => {

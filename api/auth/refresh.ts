@@ -4,7 +4,7 @@ import { clientInfo, refreshSession } from "../../lib/auth/index.js";
 import { json, methods } from "../../lib/http/index.js";
 import { assertRateLimit } from "../../lib/ratelimit/index.js";
 
-const bodySchema = z.strictObject({ refreshToken: z.string().min(1).max(200) });
+const bodySchema = z.strictObject({ refreshToken: z.string().min(1).max(2000) });
 
 export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = methods({
   POST: async (ctx) => {
