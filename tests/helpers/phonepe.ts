@@ -9,9 +9,12 @@ import { db } from "../../lib/db/index.js";
 import type { TestUser } from "./factories.js";
 import { call } from "./request.js";
 
+// biome-ignore lint/suspicious/noExplicitAny: JSON response bodies are read ad hoc in tests.
+export type Body = any;
+
 export const simBase = () => `${process.env.PUBLIC_BASE_URL}/__phonepe`;
 
-export async function sim<T = any>(
+export async function sim<T = Body>(
   path: string,
   body?: unknown,
   method = "POST",
@@ -38,7 +41,7 @@ export const simCalls = async () => (await sim<{ target: string }[]>("/calls", u
 
 export async function initiate(user: TestUser, amountPaise: number, idempotencyKey = `k-${randomUUID()}`) {
   const mod = await import("../../api/payments/initiate.js");
-  return call<any>(mod, {
+  return call<Body>(mod, {
     method: "POST",
     path: "/api/payments/initiate",
     token: user.token,
@@ -49,7 +52,7 @@ export async function initiate(user: TestUser, amountPaise: number, idempotencyK
 
 export async function getPaymentApi(user: TestUser, id: number) {
   const mod = await import("../../api/payments/[id].js");
-  return call<any>(mod, { method: "GET", path: `/api/payments/${id}`, query: { id }, token: user.token });
+  return call<Body>(mod, { method: "GET", path: `/api/payments/${id}`, query: { id }, token: user.token });
 }
 
 /** POSTs to the webhook route over real HTTP (as PhonePe would). */
@@ -64,7 +67,7 @@ export async function runCron(secret = process.env.CRON_SECRET) {
   const res = await fetch(`${process.env.PUBLIC_BASE_URL}/api/cron/reconcile-payments`, {
     headers: { authorization: `Bearer ${secret}` },
   });
-  return { status: res.status, body: (await res.json()) as any };
+  return { status: res.status, body: (await res.json()) as Body };
 }
 
 /** Makes every scheduled check due now (instead of waiting for PhonePe's 20 s first-poll delay). */

@@ -15,6 +15,7 @@ import { createTestUser } from "../helpers/factories.js";
 import { closeLedgerPool, expectLedgerClean } from "../helpers/ledger.js";
 import {
   auditActions,
+  type Body,
   balanceOf,
   creditPostings,
   getPaymentApi,
@@ -71,16 +72,16 @@ describe("initiate", () => {
     expect((await initiate(user, 99)).body.error.code).toBe("VALIDATION_FAILED");
     const mod = await import("../../api/payments/initiate.js");
     const { call } = await import("../helpers/request.js");
-    const noKey = await call<any>(mod, { method: "POST", token: user.token, body: { amountPaise: 1000 } });
+    const noKey = await call<Body>(mod, { method: "POST", token: user.token, body: { amountPaise: 1000 } });
     expect(noKey.body.error.code).toBe("BAD_REQUEST");
-    const extra = await call<any>(mod, {
+    const extra = await call<Body>(mod, {
       method: "POST",
       token: user.token,
       body: { amountPaise: 1000, userId: 1 },
       idempotencyKey: "x1",
     });
     expect(extra.body.error.code).toBe("VALIDATION_FAILED");
-    expect((await call<any>(mod, { method: "POST", body: { amountPaise: 1000 }, idempotencyKey: "x2" })).status).toBe(
+    expect((await call<Body>(mod, { method: "POST", body: { amountPaise: 1000 }, idempotencyKey: "x2" })).status).toBe(
       401,
     );
 
@@ -135,7 +136,7 @@ describe("webhooks → exactly one credit", () => {
 
   it("redirect before the webhook: the return page confirms with PhonePe, the late webhook is a no-op", async () => {
     await simConfig({ webhookDelayMs: 800 });
-    const { user, id, mid } = await paidOrder(30_000);
+    const { user, mid } = await paidOrder(30_000);
     await sim(`/orders/${mid}/complete`);
     const ret = await fetch(`${server.url}/api/payments/return?merchantOrderId=${mid}`, { redirect: "manual" });
     expect(ret.headers.get("location")).toContain("status=success");
