@@ -1,0 +1,121 @@
+import { eq } from "drizzle-orm";
+import { Secret, TOTP } from "otpauth";
+import { afterAll, describe, expect, it } from "vitest";
+import * as disableRoute from "../../api/auth/2fa/disable.js";
+import * as enableRoute from "../../api/auth/2fa/enable.js";
+import * as setupRoute from "../../api/auth/2fa/setup.js";
+import { users } from "../../db/schema/index.js";
+import { db, pool } from "../../lib/db/index.js";
+import { call } from "../helpers/request.js";
+import {
+  type ApiError,
+  login,
+  newAccount,
+  outboxCode,
+  PASSWORD,
+  type Pair,
+  register,
+  sendOtp,
+  verifyOtp,
+} from "./auth-helpers.js";
+
+afterAll(() => pool.end());
+
+const codeAt = (secret: string, offsetSteps = 0) =>
+  new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: "SHA1" }).generate({
+    timestamp: Date.now() + offsetSteps * 30_000,
+  });
+
+/** Lets the next code of the same time window count as new (as if 30 s had passed). */
+const forgetLastStep = (id: number) => db.update(users).set({ totpLastStep: null }).where(eq(users.id, id));
+
+async function withTwoFactor() {
+  const account = newAccount();
+  const id = (await register(account)).body.user.id as number;
+  const session = (await login({ identifier: account.username, password: PASSWORD })).body as Pair;
+  const setup = await call<{ secret: string; otpauthUrl: string } & ApiError>(setupRoute, {
+    method: "POST",
+    path: "/api/auth/2fa/setup",
+    token: session.accessToken,
+  });
+  expect(setup.status).toBe(200);
+  const enable = (code: string) =>
+    call<ApiError>(enableRoute, {
+      method: "POST",
+      path: "/api/auth/2fa/enable",
+      token: session.accessToken,
+      body: { code },
+    });
+  return { ...account, id, session, secret: setup.body.secret, otpauthUrl: setup.body.otpauthUrl, enable };
+}
+
+describe("2FA (TOTP)", () => {
+  it("setup returns an otpauth URL, stores the secret encrypted, and enable needs a valid code", async () => {
+    const a = await withTwoFactor();
+    expect(a.secret).toMatch(/^[A-Z2-7]{32}$/);
+    expect(a.otpauthUrl).toMatch(/^otpauth:\/\/totp\/NexasPay:.+secret=/);
+    const [row] = await db.select({ s: users.totpSecret, on: users.totpEnabled }).from(users).where(eq(users.id, a.id));
+    expect(row?.s).toBeTruthy();
+    expect(row?.s).not.toContain(a.secret);
+    expect(row?.on).toBe(false);
+    // Until enabled, login needs no code.
+    expect((await login({ identifier: a.username, password: PASSWORD })).status).toBe(200);
+
+    const bad = await a.enable(codeAt(a.secret, 5));
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.code).toBe("OTP_INVALID");
+    expect((await a.enable(codeAt(a.secret))).status).toBe(200);
+  });
+
+  it("with 2FA on, login without or with a wrong/replayed totp → 401 TOTP_REQUIRED; a fresh code works", async () => {
+    const a = await withTwoFactor();
+    const enableCode = codeAt(a.secret);
+    expect((await a.enable(enableCode)).status).toBe(200);
+
+    const missing = await login({ identifier: a.email, password: PASSWORD });
+    expect(missing.status).toBe(401);
+    expect(missing.body.error.code).toBe("TOTP_REQUIRED");
+    const replayed = await login({ identifier: a.email, password: PASSWORD, totp: enableCode });
+    expect(replayed.body.error.code).toBe("TOTP_REQUIRED");
+    const wrongPassword = await login({ identifier: a.email, password: "Wrong-password-9", totp: codeAt(a.secret, 1) });
+    expect(wrongPassword.body.error.code).toBe("UNAUTHORIZED");
+
+    const ok = await login({ identifier: a.email, password: PASSWORD, totp: codeAt(a.secret, 1) });
+    expect(ok.status).toBe(200);
+    expect(ok.body.user).toMatchObject({ twoFactorEnabled: true });
+  });
+
+  it("OTP login also requires the totp, without burning the SMS code when it is missing", async () => {
+    const a = await withTwoFactor();
+    expect((await a.enable(codeAt(a.secret))).status).toBe(200);
+    await forgetLastStep(a.id);
+    await sendOtp({ channel: "sms", destination: a.phone, purpose: "login" });
+    const code = outboxCode(a.phone, "login");
+    const without = await verifyOtp({ destination: a.phone, purpose: "login", code });
+    expect(without.status).toBe(401);
+    expect(without.body.error.code).toBe("TOTP_REQUIRED");
+    const withTotp = await verifyOtp({ destination: a.phone, purpose: "login", code, totp: codeAt(a.secret) });
+    expect(withTotp.status).toBe(200);
+  });
+
+  it("disable needs both a valid code and the password", async () => {
+    const a = await withTwoFactor();
+    expect((await a.enable(codeAt(a.secret))).status).toBe(200);
+    await forgetLastStep(a.id);
+    const disable = (body: unknown) =>
+      call<ApiError>(disableRoute, {
+        method: "POST",
+        path: "/api/auth/2fa/disable",
+        token: a.session.accessToken,
+        body,
+      });
+    const wrongPassword = await disable({ code: codeAt(a.secret), password: "Wrong-password-9" });
+    expect(wrongPassword.status).toBe(400);
+    expect(wrongPassword.body.error.details?.[0]?.path).toBe("password");
+    expect((await disable({ code: "000000", password: PASSWORD })).status).toBe(422);
+    expect((await disable({ code: codeAt(a.secret), password: PASSWORD })).status).toBe(200);
+    const [row] = await db.select({ s: users.totpSecret, on: users.totpEnabled }).from(users).where(eq(users.id, a.id));
+    expect(row).toEqual({ s: null, on: false });
+    expect((await login({ identifier: a.username, password: PASSWORD })).status).toBe(200);
+  });
+});
