@@ -1,0 +1,159 @@
+/**
+ * The PhonePe client under faults, end to end through the API and the simulator: token revoked
+ * mid-flow, 429 and 500 answers, timeouts whose request did take effect — never lost or double money.
+ * Plus the webhook-authorization primitive (test vector, constant-time compare on equal lengths).
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { pool } from "../../lib/db/index.js";
+import { getOrderStatus, verifyWebhookAuthorization, webhookAuthorization } from "../../lib/phonepe/index.js";
+import type { DevServer } from "../../scripts/dev-server.js";
+import { startTestServer } from "../helpers/dev-server.js";
+import { createTestUser } from "../helpers/factories.js";
+import { closeLedgerPool, expectLedgerClean } from "../helpers/ledger.js";
+import {
+  balanceOf,
+  countPaymentsLike,
+  creditPostings,
+  initiate,
+  makeChecksDue,
+  paymentRow,
+  resetSim,
+  runCron,
+  sim,
+  simCalls,
+  simConfig,
+  simWebhooks,
+  waitFor,
+} from "../helpers/phonepe.js";
+
+let server: DevServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+beforeEach(() => resetSim());
+afterEach(() => expectLedgerClean());
+afterAll(async () => {
+  await server.close();
+  await closeLedgerPool();
+  await pool.end();
+});
+
+const callsTo = async (target: string) => (await simCalls()).filter((c) => c.target === target).length;
+
+describe("webhook authorization", () => {
+  it("matches PhonePe's SDK test vector and rejects wrong, short, long, prefixed or missing headers", () => {
+    expect(webhookAuthorization("username", "password")).toBe(
+      "bc842c31a9e54efe320d30d948be61291f3ceee4766e36ab25fa65243cd76e0e",
+    );
+    const good = webhookAuthorization("u1", "p1");
+    expect(verifyWebhookAuthorization(good, "u1", "p1")).toBe(true);
+    expect(verifyWebhookAuthorization(good.toUpperCase(), "u1", "p1")).toBe(true);
+    expect(verifyWebhookAuthorization(good, "u1", "p2")).toBe(false);
+    expect(verifyWebhookAuthorization(good.slice(1), "u1", "p1")).toBe(false);
+    expect(verifyWebhookAuthorization(`${good}0`, "u1", "p1")).toBe(false);
+    expect(verifyWebhookAuthorization(`Basic ${good}`, "u1", "p1")).toBe(false);
+    expect(verifyWebhookAuthorization("", "u1", "p1")).toBe(false);
+    expect(verifyWebhookAuthorization(null, "u1", "p1")).toBe(false);
+  });
+});
+
+describe("OAuth token", () => {
+  it("is cached across calls and refreshed once after PhonePe revokes it (401 → refresh → retry)", async () => {
+    const user = await createTestUser();
+    const res = await initiate(user, 10_000);
+    const mid = res.body.merchantOrderId as string;
+    await resetSim();
+    for (let i = 0; i < 3; i++) expect((await getOrderStatus(mid)).state).toBe("PENDING");
+    expect(await callsTo("token")).toBe(0); // the token from initiate is reused from Redis
+
+    await simConfig({ revokeTokens: true }); // expiry mid-flow: every issued token is now invalid
+    await sim(`/orders/${mid}/complete`); // webhook → status API → 401 → new token → retry
+    await waitFor(async () => (await paymentRow(res.body.paymentId)).status === "success", 5000, "credit");
+    expect(await callsTo("token")).toBe(1);
+    expect(await creditPostings(mid)).toBe(1);
+    expect(await balanceOf(user.id)).toBe(10_000);
+  });
+});
+
+describe("429 / 500 / timeouts", () => {
+  it("429 twice on order status: retried with backoff, credited once", async () => {
+    const user = await createTestUser();
+    const res = await initiate(user, 11_000);
+    await simConfig({ faults: { status: { mode: 429, count: 2 } } });
+    await sim(`/orders/${res.body.merchantOrderId}/complete`);
+    await waitFor(async () => (await paymentRow(res.body.paymentId)).status === "success", 8000, "credit");
+    expect(await callsTo("status")).toBeGreaterThanOrEqual(3);
+    expect(await creditPostings(res.body.merchantOrderId)).toBe(1);
+    expect(await balanceOf(user.id)).toBe(11_000);
+  });
+
+  it("500 twice on pay: the retry reuses the same merchantOrderId, one order, one payment row", async () => {
+    const user = await createTestUser();
+    await simConfig({ faults: { pay: { mode: 500, count: 2 } } });
+    const res = await initiate(user, 12_000);
+    expect(res.status).toBe(201);
+    expect(await callsTo("pay")).toBe(3);
+    expect(await countPaymentsLike(user.id)).toBe(1);
+    await sim(`/orders/${res.body.merchantOrderId}/complete`);
+    await waitFor(async () => (await paymentRow(res.body.paymentId)).status === "success", 5000, "credit");
+    expect(await balanceOf(user.id)).toBe(12_000);
+  });
+
+  it("a pay call that took effect but timed out is retried with the same id and answers with the same order", async () => {
+    const user = await createTestUser();
+    await simConfig({ timeoutMs: 2_600, faults: { pay: { mode: "timeout", count: 1 } } });
+    const res = await initiate(user, 13_000);
+    expect(res.status).toBe(201);
+    expect(await callsTo("pay")).toBe(2);
+    expect(await countPaymentsLike(user.id)).toBe(1);
+    await sim(`/orders/${res.body.merchantOrderId}/complete`);
+    await waitFor(async () => (await paymentRow(res.body.paymentId)).status === "success", 5000, "credit");
+    expect(await creditPostings(res.body.merchantOrderId)).toBe(1);
+    expect(await balanceOf(user.id)).toBe(13_000);
+  });
+
+  it("PhonePe down for pay → 502 and nothing half-done; the same Idempotency-Key later resumes the SAME order", async () => {
+    const user = await createTestUser();
+    await simConfig({ faults: { pay: { mode: 503, count: 99 } } });
+    const first = await initiate(user, 14_000, "resume-key");
+    expect(first.status).toBe(502);
+    expect(first.body.error.code).toBe("PAYMENT_PROVIDER_ERROR");
+    expect(await countPaymentsLike(user.id)).toBe(1);
+    await simConfig({ reset: true });
+    const again = await initiate(user, 14_000, "resume-key");
+    expect(again.status).toBe(201);
+    expect(await countPaymentsLike(user.id)).toBe(1);
+    const row = await paymentRow(again.body.paymentId);
+    expect(row.phonepeMerchantTransactionId).toBe(again.body.merchantOrderId);
+    await sim(`/orders/${again.body.merchantOrderId}/complete`);
+    await waitFor(async () => (await paymentRow(again.body.paymentId)).status === "success", 5000, "credit");
+    expect(await balanceOf(user.id)).toBe(14_000);
+  });
+
+  it("status API failing (500s, then timeouts) during the webhook: nothing credited yet, the cron credits once later", async () => {
+    const user = await createTestUser();
+    const res = await initiate(user, 15_000);
+    const { paymentId, merchantOrderId } = res.body;
+    await simConfig({ faults: { status: { mode: 500, count: 99 } } });
+    await sim(`/orders/${merchantOrderId}/complete`);
+    expect((await simWebhooks()).filter((w) => w.event === "checkout.order.completed")[0]?.status).toBe(200);
+    expect((await paymentRow(paymentId)).status).toBe("pending");
+    expect(await balanceOf(user.id)).toBe(0);
+
+    await simConfig({ timeoutMs: 2_500, faults: { status: { mode: "timeout", count: 3 } } });
+    await makeChecksDue(paymentId);
+    await runCron();
+    expect((await paymentRow(paymentId)).status).toBe("pending");
+    expect(await balanceOf(user.id)).toBe(0);
+
+    await resetSim(); // PhonePe is healthy again
+    await makeChecksDue(paymentId);
+    const ok = await runCron();
+    expect(ok.body).toMatchObject({ paymentsChecked: 1, errors: 0 });
+    expect((await paymentRow(paymentId)).status).toBe("success");
+    await makeChecksDue(paymentId);
+    await runCron();
+    expect(await creditPostings(merchantOrderId)).toBe(1);
+    expect(await balanceOf(user.id)).toBe(15_000);
+  }, 30_000);
+});
