@@ -14,6 +14,8 @@ const today = () => new Date().toISOString().slice(0, 10);
 /** A real calendar date, not in the future, after 1900 and at least 10 years ago. */
 const dateOfBirthSchema = z.iso.date("must be a date (YYYY-MM-DD)").refine((d) => {
   const parsed = new Date(`${d}T00:00:00Z`);
+  // zod runs refinements even after the format check failed, so the value may not be a date at all.
+  if (Number.isNaN(parsed.getTime())) return false;
   const tenYearsAgo = new Date(`${today()}T00:00:00Z`);
   tenYearsAgo.setUTCFullYear(tenYearsAgo.getUTCFullYear() - 10);
   return parsed.toISOString().slice(0, 10) === d && d >= "1900-01-01" && parsed <= tenYearsAgo;
