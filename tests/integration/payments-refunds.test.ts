@@ -1,0 +1,168 @@
+/**
+ * Admin refunds of PhonePe top-ups (reliability-recipes R7): full and partial, concurrent refunds never
+ * beyond the captured amount, the wallet debited through a hold captured on COMPLETED and voided on
+ * FAILED, a refund whose answer was lost re-sent with the same id, and authorization.
+ */
+import { randomUUID } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { paymentRefunds, users } from "../../db/schema/index.js";
+import { db, pool } from "../../lib/db/index.js";
+import { post } from "../../lib/ledger/index.js";
+import { paise } from "../../lib/money/index.js";
+import type { DevServer } from "../../scripts/dev-server.js";
+import { startTestServer } from "../helpers/dev-server.js";
+import { createTestUser, type TestUser } from "../helpers/factories.js";
+import { closeLedgerPool, expectLedgerClean, testRef } from "../helpers/ledger.js";
+import {
+  auditActions,
+  type Body,
+  balanceOf,
+  initiate,
+  paymentRow,
+  resetSim,
+  runCron,
+  sim,
+  simCalls,
+  simConfig,
+  waitFor,
+} from "../helpers/phonepe.js";
+import { call } from "../helpers/request.js";
+
+let server: DevServer;
+let admin: TestUser;
+beforeAll(async () => {
+  server = await startTestServer();
+  admin = await createTestUser({ role: "admin" });
+});
+beforeEach(() => resetSim());
+afterEach(() => expectLedgerClean());
+afterAll(async () => {
+  await server.close();
+  await closeLedgerPool();
+  await pool.end();
+});
+
+async function refund(paymentId: number, amountPaise: number, as: TestUser = admin, key = `rf-${randomUUID()}`) {
+  const mod = await import("../../api/admin/payments/[id]/refund.js");
+  return call<Body>(mod, {
+    method: "POST",
+    path: `/api/admin/payments/${paymentId}/refund`,
+    query: { id: paymentId },
+    token: as.token,
+    body: { amountPaise, reason: "customer request" },
+    idempotencyKey: key,
+  });
+}
+
+async function paidTopUp(amountPaise: number) {
+  const user = await createTestUser();
+  const res = await initiate(user, amountPaise);
+  await sim(`/orders/${res.body.merchantOrderId}/complete`);
+  await waitFor(async () => (await paymentRow(res.body.paymentId)).status === "success", 5000, "credit");
+  return { user, id: res.body.paymentId as number, mid: res.body.merchantOrderId as string };
+}
+
+const heldOf = async (userId: number) =>
+  Number((await db.select({ h: users.heldBalance }).from(users).where(eq(users.id, userId)))[0]?.h);
+const refundRow = async (merchantRefundId: string) =>
+  (await db.select().from(paymentRefunds).where(eq(paymentRefunds.merchantRefundId, merchantRefundId)))[0];
+
+describe("admin refunds", () => {
+  it("a full refund holds the money, PhonePe completes it, the hold is captured once; the key replays", async () => {
+    const { user, id } = await paidTopUp(20_000);
+    await simConfig({ refundOutcome: "pending" });
+    const res = await refund(id, 20_000, admin, "full-refund-key");
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ refundId: expect.stringMatching(/^NXR-/), status: "pending" });
+    expect(await heldOf(user.id)).toBe(20_000);
+    expect(await balanceOf(user.id)).toBe(20_000);
+    const replay = await refund(id, 20_000, admin, "full-refund-key");
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    expect(replay.body.refundId).toBe(res.body.refundId);
+
+    await sim(`/refunds/${res.body.refundId}/complete`);
+    await waitFor(async () => (await refundRow(res.body.refundId))?.status === "completed", 5000, "refund completed");
+    // A second completion signal (cron) changes nothing.
+    await db.update(paymentRefunds).set({ nextCheckAt: new Date(Date.now() - 1000) });
+    await runCron();
+    expect(await balanceOf(user.id)).toBe(0);
+    expect(await heldOf(user.id)).toBe(0);
+    const row = await paymentRow(id);
+    expect(row.status).toBe("refunded");
+    expect(row.refundAmount).toBe(20_000);
+    expect(await auditActions(id)).toEqual(expect.arrayContaining(["refund.requested", "refund.completed"]));
+  });
+
+  it("concurrent partial refunds never exceed the captured amount", async () => {
+    const { user, id } = await paidTopUp(10_000);
+    const [a, b] = await Promise.all([refund(id, 6_000), refund(id, 6_000)]);
+    expect([a.status, b.status].sort()).toEqual([202, 409]);
+    expect((await refund(id, 4_000)).status).toBe(202);
+    const over = await refund(id, 100);
+    expect(over.status).toBe(409);
+    expect(over.body.error.code).toBe("CONFLICT");
+    await waitFor(async () => (await paymentRow(id)).status === "refunded", 5000, "both refunds completed");
+    expect(await balanceOf(user.id)).toBe(0);
+    expect(await heldOf(user.id)).toBe(0);
+  });
+
+  it("a refund PhonePe fails releases the hold and leaves the wallet as it was", async () => {
+    const { user, id } = await paidTopUp(9_000);
+    await simConfig({ refundOutcome: "failed" });
+    const res = await refund(id, 5_000);
+    expect(res.status).toBe(202);
+    await waitFor(async () => (await refundRow(res.body.refundId))?.status === "failed", 5000, "refund failed");
+    expect(await balanceOf(user.id)).toBe(9_000);
+    expect(await heldOf(user.id)).toBe(0);
+    expect((await paymentRow(id)).status).toBe("success");
+    // The failed amount is refundable again.
+    await simConfig({ refundOutcome: "completed" });
+    expect((await refund(id, 9_000)).status).toBe(202);
+    await waitFor(async () => (await paymentRow(id)).status === "refunded", 5000, "refunded");
+    expect(await balanceOf(user.id)).toBe(0);
+  });
+
+  it("a refund request whose answer was lost is re-sent with the same id and completes once", async () => {
+    const { user, id } = await paidTopUp(8_000);
+    await simConfig({ timeoutMs: 2_500, faults: { refund: { mode: "timeout", count: 1 } } });
+    const res = await refund(id, 8_000);
+    expect(res.status).toBe(202);
+    expect((await simCalls()).filter((c) => c.target === "refund").length).toBe(2);
+    await db.update(paymentRefunds).set({ nextCheckAt: new Date(Date.now() - 1000) });
+    await runCron();
+    await waitFor(async () => (await refundRow(res.body.refundId))?.status === "completed", 5000, "refund completed");
+    expect(await balanceOf(user.id)).toBe(0);
+    expect(await heldOf(user.id)).toBe(0);
+  });
+
+  it("money already spent → 422 INSUFFICIENT_FUNDS, nothing sent to PhonePe; bad requests are rejected", async () => {
+    const { user, id } = await paidTopUp(7_000);
+    await post({
+      reference: testRef("SPEND"),
+      kind: "adjustment",
+      enforceLimits: false,
+      walletLegs: [
+        {
+          userId: user.id,
+          direction: "debit",
+          amountPaise: paise(6_000),
+          transactionType: "withdrawal",
+          ledgerType: "Transfer",
+        },
+      ],
+      systemLegs: [{ account: "adjustments", direction: "credit", amountPaise: paise(6_000) }],
+    });
+    const res = await refund(id, 7_000);
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe("INSUFFICIENT_FUNDS");
+    expect((await simCalls()).filter((c) => c.target === "refund")).toHaveLength(0);
+    expect(await heldOf(user.id)).toBe(0);
+
+    expect((await refund(id, 1_000, user)).status).toBe(403);
+    expect((await refund(999_999, 1_000)).status).toBe(404);
+    expect((await refund(id, 7_001)).status).toBe(409);
+    const pending = await initiate(user, 5_000);
+    expect((await refund(pending.body.paymentId, 1_000)).status).toBe(409);
+  });
+});
