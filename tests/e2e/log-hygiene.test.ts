@@ -1,0 +1,144 @@
+/**
+ * Log hygiene (reliability-recipes R13, §2.7): every log line written during a full identity flow is
+ * captured at debug level through lib/log.ts `tapLogs` and searched for the secrets the flow used.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+
+// Before lib/env is evaluated by the imports below: log everything, as a debugging operator would.
+vi.hoisted(() => {
+  process.env.LOG_LEVEL = "debug";
+});
+
+import * as adminKyc from "../../api/admin/kyc/[userId].js";
+import * as logoutRoute from "../../api/auth/logout.js";
+import * as meKyc from "../../api/me/kyc.js";
+import * as me from "../../api/me.js";
+import { pool } from "../../lib/db/index.js";
+import { logger, tapLogs } from "../../lib/log.js";
+import {
+  login,
+  newAccount,
+  outboxCode,
+  PASSWORD,
+  randomIp,
+  refresh,
+  register,
+  sendOtp,
+  verifyOtp,
+} from "../api/auth-helpers.js";
+import { randomAadhaar, randomPan } from "../api/kyc-helpers.js";
+import { createTestUser } from "../helpers/factories.js";
+import { call } from "../helpers/request.js";
+
+const lines: string[] = [];
+let untap: () => void = () => {};
+
+beforeAll(() => {
+  logger.level = "debug";
+  untap = tapLogs((line) => lines.push(line));
+});
+
+afterAll(async () => {
+  untap();
+  await pool.end();
+});
+
+describe("logs over a full identity flow", () => {
+  it("carry no password, token, OTP, PAN or Aadhaar, yet record the flow", async () => {
+    const secrets: Record<string, string> = {};
+    const ip = randomIp();
+    const account = newAccount();
+    secrets.password = PASSWORD;
+    // Full personal data too (§2.7: phones masked to last 4 if ever logged).
+    secrets.phone = account.phone;
+    secrets.email = account.email;
+
+    // Register → phone OTP → verify.
+    const reg = await register(account, ip);
+    expect(reg.status).toBe(201);
+    const phoneCode = outboxCode(account.phone, "verify_phone");
+    secrets.phoneOtp = phoneCode;
+    const wrongCode = String((Number(phoneCode) + 1) % 1e6).padStart(6, "0");
+    secrets.wrongOtp = wrongCode;
+    expect((await verifyOtp({ destination: account.phone, purpose: "verify_phone", code: wrongCode }, ip)).status).toBe(
+      422,
+    );
+    expect((await verifyOtp({ destination: account.phone, purpose: "verify_phone", code: phoneCode }, ip)).status).toBe(
+      200,
+    );
+
+    // A failed login, then a good one, then a refresh.
+    const wrongPassword = "Wrong-horse-4242";
+    secrets.wrongPassword = wrongPassword;
+    expect((await login({ identifier: account.username, password: wrongPassword }, ip)).status).toBe(401);
+    const pair = await login({ identifier: account.email, password: PASSWORD }, ip);
+    expect(pair.status).toBe(200);
+    secrets.accessToken = pair.body.accessToken;
+    secrets.refreshToken = pair.body.refreshToken;
+    const rotated = await refresh(pair.body.refreshToken, ip);
+    expect(rotated.status).toBe(200);
+    secrets.accessToken2 = rotated.body.accessToken;
+    secrets.refreshToken2 = rotated.body.refreshToken;
+    // Reusing the old refresh token (a theft signal) must be logged without the token.
+    expect((await refresh(pair.body.refreshToken, ip)).status).toBe(401);
+
+    // OTP login.
+    expect((await sendOtp({ channel: "sms", destination: account.phone, purpose: "login" }, ip)).status).toBe(202);
+    const loginCode = outboxCode(account.phone, "login");
+    secrets.loginOtp = loginCode;
+    const otpLogin = await verifyOtp({ destination: account.phone, purpose: "login", code: loginCode }, ip);
+    expect(otpLogin.status).toBe(200);
+    const token = String(otpLogin.body.accessToken);
+    secrets.accessToken3 = token;
+    secrets.refreshToken3 = String(otpLogin.body.refreshToken);
+    expect((await call(me, { path: "/api/me", token, ip })).status).toBe(200);
+
+    // KYC: an invalid submission (validation path), a valid one, an admin decision.
+    const pan = randomPan();
+    const aadhaar = randomAadhaar();
+    secrets.pan = pan;
+    secrets.aadhaar = aadhaar;
+    secrets.aadhaarSpaced = `${aadhaar.slice(0, 4)} ${aadhaar.slice(4, 8)} ${aadhaar.slice(8)}`;
+    const badAadhaar = `${aadhaar.slice(0, 11)}${(Number(aadhaar[11]) + 1) % 10}`;
+    secrets.badAadhaar = badAadhaar;
+    const kycCall = (body: unknown) => call(meKyc, { method: "POST", path: "/api/me/kyc", token, body, ip });
+    expect((await kycCall({ pan, aadhaarNumber: badAadhaar })).status).toBe(400);
+    expect((await kycCall({ pan: pan.toLowerCase(), aadhaarNumber: secrets.aadhaarSpaced })).status).toBe(202);
+    const userId = Number(reg.body.user.id);
+    const admin = await createTestUser({ role: "admin" });
+    secrets.adminToken = admin.token;
+    const decided = await call(adminKyc, {
+      method: "POST",
+      path: `/api/admin/kyc/${userId}`,
+      query: { userId },
+      token: admin.token,
+      body: { decision: "verified" },
+      ip,
+    });
+    expect(decided.status).toBe(200);
+    expect((await call(logoutRoute, { method: "POST", path: "/api/auth/logout", token, body: {}, ip })).status).toBe(
+      204,
+    );
+
+    const log = lines.join("");
+    // The tap saw the flow (not vacuous): access lines for each step, including the failures.
+    const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const seen = (path: string, status: number) => entries.some((e) => e.path === path && e.status === status);
+    expect(seen("/api/auth/register", 201)).toBe(true);
+    expect(seen("/api/auth/login", 401)).toBe(true);
+    expect(seen("/api/auth/refresh", 401)).toBe(true);
+    expect(seen("/api/me/kyc", 400)).toBe(true);
+    expect(seen(`/api/admin/kyc/${userId}`, 200)).toBe(true);
+    expect(logger.isLevelEnabled("debug")).toBe(true);
+
+    for (const [name, value] of Object.entries(secrets)) {
+      expect(value.length, name).toBeGreaterThanOrEqual(6);
+      expect(log.includes(value), `${name} appears in the logs`).toBe(false);
+    }
+    expect(log.toUpperCase().includes(pan)).toBe(false);
+    expect(log).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.eyJ/); // any JWT at all
+    expect(log).not.toMatch(
+      /"(password|newPassword|currentPassword|totp|otp|code|pan|aadhaarNumber)":"(?!\[redacted\])/,
+    );
+  });
+});
