@@ -1,0 +1,79 @@
+/**
+ * A person's top-up in a real browser: headless Chromium opens the redirectUrl from initiate, clicks
+ * Pay on the simulator's checkout page, follows PhonePe's redirect back through /api/payments/return to
+ * the frontend result page — and the wallet balance rises exactly once, whichever of the redirect and
+ * the webhook arrives first.
+ */
+import { type AddressInfo, createServer, type Server } from "node:http";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { pool } from "../../lib/db/index.js";
+import type { DevServer } from "../../scripts/dev-server.js";
+import { type Browser, launchChromium } from "../helpers/chromium.js";
+import { startTestServer } from "../helpers/dev-server.js";
+import { createTestUser } from "../helpers/factories.js";
+import { closeLedgerPool, expectLedgerClean } from "../helpers/ledger.js";
+import { balanceOf, creditPostings, initiate, resetSim, simConfig, simWebhooks, waitFor } from "../helpers/phonepe.js";
+
+let server: DevServer;
+let browser: Browser;
+let frontend: Server;
+beforeAll(async () => {
+  server = await startTestServer();
+  // The frontend (FRONTEND_URL=http://frontend.test) is not part of this repo: a stand-in page on a
+  // loopback port, and Chromium resolves frontend.test to it (redirect targets cannot be routed).
+  frontend = createServer((_req, res) => {
+    res.writeHead(200, { "content-type": "text/html" }).end("<h1 id=result>Payment result</h1>");
+  });
+  await new Promise<void>((resolve) => frontend.listen(0, "127.0.0.1", resolve));
+  const { port } = frontend.address() as AddressInfo;
+  browser = await launchChromium([`--host-resolver-rules=MAP frontend.test 127.0.0.1:${port}`]);
+});
+afterEach(() => expectLedgerClean());
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await new Promise((resolve) => frontend?.close(resolve));
+  await closeLedgerPool();
+  await pool.end();
+});
+
+async function payInBrowser(webhookDelayMs: number, amountPaise: number) {
+  await resetSim();
+  await simConfig({ webhookDelayMs });
+  const user = await createTestUser();
+  const started = await initiate(user, amountPaise);
+  expect(started.status).toBe(201);
+  const { paymentId, merchantOrderId, redirectUrl } = started.body;
+  const page = await browser.context.newPage();
+  try {
+    await page.goto(redirectUrl);
+    expect(await page.textContent("h1")).toContain("PhonePe checkout");
+    await Promise.all([page.waitForURL(/frontend\.test\/payments\/result/), page.click("#pay")]);
+    const url = new URL(page.url());
+    expect(url.searchParams.get("paymentId")).toBe(String(paymentId));
+    expect(url.searchParams.get("status")).toBe("success");
+    expect(await page.textContent("#result")).toBe("Payment result");
+    // The customer reloads the return URL: nothing more happens.
+    await page.goto(`${server.url}/api/payments/return?merchantOrderId=${merchantOrderId}`);
+    expect(page.url()).toContain("status=success");
+  } finally {
+    await page.close();
+  }
+  await waitFor(
+    async () => (await simWebhooks()).some((w) => w.event === "checkout.order.completed" && w.status === 200),
+    5000,
+    "webhook delivered",
+  );
+  expect(await creditPostings(merchantOrderId)).toBe(1);
+  expect(await balanceOf(user.id)).toBe(amountPaise);
+}
+
+describe("PhonePe checkout in Chromium", () => {
+  it("webhook before the redirect: Pay → result page → balance up exactly once", async () => {
+    await payInBrowser(0, 21_500);
+  });
+
+  it("redirect before the webhook: the return page confirms with PhonePe; the late webhook adds nothing", async () => {
+    await payInBrowser(700, 31_500);
+  });
+});
