@@ -16,11 +16,15 @@ export const kycRecords = mysqlTable(
     userId: int("user_id").notNull().unique("uq_kyc_user"),
     status: mysqlEnum("status", KYC_STATUSES).notNull().default("pending"),
     panEncrypted: varchar("pan_encrypted", { length: 255 }).notNull(),
-    /** HMAC-SHA256 (hex) of the normalised PAN: one PAN belongs to one user. */
-    panBlindIndex: varchar("pan_blind_index", { length: 64 }).notNull().unique("uq_kyc_pan_bidx"),
+    /**
+     * HMAC-SHA256 (hex) of the normalised PAN: one PAN belongs to one live submission. NULL once the
+     * submission is rejected, so a number someone else tried (and failed) to use is not locked away
+     * from its real holder.
+     */
+    panBlindIndex: varchar("pan_blind_index", { length: 64 }).unique("uq_kyc_pan_bidx"),
     panMasked: varchar("pan_masked", { length: 10 }).notNull(),
     aadhaarEncrypted: varchar("aadhaar_encrypted", { length: 255 }).notNull(),
-    aadhaarBlindIndex: varchar("aadhaar_blind_index", { length: 64 }).notNull().unique("uq_kyc_aadhaar_bidx"),
+    aadhaarBlindIndex: varchar("aadhaar_blind_index", { length: 64 }).unique("uq_kyc_aadhaar_bidx"),
     aadhaarLast4: varchar("aadhaar_last4", { length: 4 }).notNull(),
     /** `[{type, url}]` pointers to the uploaded (masked) document images. */
     documents: jsonValue("documents"),

@@ -44,9 +44,12 @@ export async function decideKyc(
     if (record.status !== "pending") {
       throw new AppError("CONFLICT", `This KYC submission is already ${record.status}.`);
     }
+    // A rejected submission releases its PAN/Aadhaar blind indexes: if someone used another person's
+    // number, the real holder must still be able to submit it (the ciphertexts stay for the record).
+    const release = input.decision === "rejected" ? { panBlindIndex: null, aadhaarBlindIndex: null } : {};
     await tx
       .update(kycRecords)
-      .set({ status: input.decision, rejectionReason, reviewedAt, reviewedBy: adminId })
+      .set({ status: input.decision, rejectionReason, reviewedAt, reviewedBy: adminId, ...release })
       .where(eq(kycRecords.id, record.id));
     await tx.update(users).set({ kycStatus: input.decision }).where(eq(users.id, userId));
     await recordAudit(tx, {

@@ -215,6 +215,27 @@ describe("KYC state machine with POST /api/admin/kyc/[userId]", () => {
     expect(JSON.stringify(audits)).not.toContain(pan);
   });
 
+  it("releases a rejected submission's PAN/Aadhaar to their real holder, and the resubmitter loses them", async () => {
+    const admin = await createTestUser({ role: "admin" });
+    const impostor = await createTestUser({ kycStatus: "pending" });
+    const holder = await createTestUser({ kycStatus: "pending" });
+    const pan = randomPan();
+    const aadhaar = randomAadhaar();
+    expect((await submit(impostor, { pan, aadhaarNumber: aadhaar })).status).toBe(202);
+    expect((await submit(holder, { pan, aadhaarNumber: aadhaar })).status).toBe(409);
+    expect((await decide(admin, impostor.id, { decision: "rejected", reason: "name does not match PAN" })).status).toBe(
+      200,
+    );
+    const [rejected] = await db.select().from(kycRecords).where(eq(kycRecords.userId, impostor.id));
+    expect(rejected).toMatchObject({ status: "rejected", panBlindIndex: null, aadhaarBlindIndex: null });
+    expect(rejected?.panEncrypted).toMatch(/^v1\./);
+
+    expect((await submit(holder, { pan, aadhaarNumber: aadhaar })).status).toBe(202);
+    const retry = await submit(impostor, { pan, aadhaarNumber: aadhaar });
+    expect(retry.status).toBe(409);
+    expect(await kycStatusOf(impostor.id)).toBe("rejected");
+  });
+
   it("refuses a user already verified without a record, unknown users, non-admins and self-review", async () => {
     const admin = await createTestUser({ role: "admin" });
     const verified = await createTestUser({ kycStatus: "verified" });
