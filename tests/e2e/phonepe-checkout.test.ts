@@ -4,7 +4,8 @@
  * the frontend result page — and the wallet balance rises exactly once, whichever of the redirect and
  * the webhook arrives first.
  */
-import { type AddressInfo, createServer, type Server } from "node:http";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { pool } from "../../lib/db/index.js";
 import type { DevServer } from "../../scripts/dev-server.js";
