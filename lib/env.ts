@@ -48,6 +48,22 @@ const envSchema = z.object({
 
   DATA_ENCRYPTION_KEY: base64Key(32),
   DATA_ENCRYPTION_KEY_ID: z.string().min(1).default("dek1"),
+  /** Retired data keys still needed to decrypt old values after a rotation: `id:base64,id:base64`. */
+  DATA_ENCRYPTION_PREVIOUS_KEYS: z
+    .string()
+    .default("")
+    .refine(
+      (v) =>
+        v
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .every((entry) => {
+            const [id, key, extra] = entry.split(":");
+            return !extra && /^[A-Za-z0-9_-]{1,32}$/.test(id ?? "") && Buffer.from(key ?? "", "base64").length >= 32;
+          }),
+      "must be comma-separated keyId:base64key entries (32-byte keys)",
+    ),
   BLIND_INDEX_KEY: base64Key(32),
 
   NOTIFY_PROVIDER: z.enum(["dev", "msg91"]).default("dev"),

@@ -5,11 +5,22 @@ import { createFieldCipher } from "./field-cipher.js";
 
 const key = (base64: string) => Buffer.from(base64, "base64").subarray(0, 32);
 
-/** AES-256-GCM field cipher under DATA_ENCRYPTION_KEY, envelopes tagged with DATA_ENCRYPTION_KEY_ID. */
-export const fieldCipher = createFieldCipher(
-  new Map([[env.DATA_ENCRYPTION_KEY_ID, key(env.DATA_ENCRYPTION_KEY)]]),
-  env.DATA_ENCRYPTION_KEY_ID,
-);
+/** The key ring: retired keys (decrypt only) plus the current key, which wins on an id clash. */
+function keyRing(): Map<string, Buffer> {
+  const ring = new Map<string, Buffer>();
+  for (const entry of env.DATA_ENCRYPTION_PREVIOUS_KEYS.split(",").map((s) => s.trim())) {
+    const [id, base64] = entry.split(":");
+    if (id && base64) ring.set(id, key(base64));
+  }
+  ring.set(env.DATA_ENCRYPTION_KEY_ID, key(env.DATA_ENCRYPTION_KEY));
+  return ring;
+}
+
+/**
+ * AES-256-GCM field cipher: encrypts under DATA_ENCRYPTION_KEY (envelopes tagged DATA_ENCRYPTION_KEY_ID)
+ * and decrypts under whichever configured key an envelope names.
+ */
+export const fieldCipher = createFieldCipher(keyRing(), env.DATA_ENCRYPTION_KEY_ID);
 
 /** HMAC-SHA256 blind index under BLIND_INDEX_KEY, domain-separated per field. */
 export const blindIndex = createBlindIndexer(Buffer.from(env.BLIND_INDEX_KEY, "base64"));

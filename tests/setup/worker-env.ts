@@ -29,6 +29,8 @@ Object.assign(process.env, {
   BCRYPT_COST: "4",
   OTP_PEPPER: "test-otp-pepper-0123456789abcdefghijklmnop",
   DATA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
+  // A retired key, so tests can prove values written before a rotation still decrypt.
+  DATA_ENCRYPTION_PREVIOUS_KEYS: `dek0:${Buffer.alloc(32, 5).toString("base64")}`,
   BLIND_INDEX_KEY: Buffer.alloc(32, 9).toString("base64"),
   NOTIFY_PROVIDER: "dev",
   PHONEPE_AUTH_BASE_URL: `${base}/__phonepe`,

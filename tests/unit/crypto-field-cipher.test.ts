@@ -50,6 +50,13 @@ describe("field cipher (AES-256-GCM envelope)", () => {
     expect(() => old.decrypt(after)).toThrow(CryptoError);
   });
 
+  it("the configured cipher still decrypts values written under the retired key (DATA_ENCRYPTION_PREVIOUS_KEYS)", () => {
+    const retired = createFieldCipher(new Map([["dek0", Buffer.alloc(32, 5)]]), "dek0");
+    const old = retired.encrypt("ABCPE1234F", "kyc.pan/1");
+    expect(fieldCipher.decrypt(old, "kyc.pan/1")).toBe("ABCPE1234F");
+    expect(fieldCipher.keyIdOf(fieldCipher.encrypt("x"))).toBe("dek1");
+  });
+
   const good = fieldCipher.encrypt("234123412346", "kyc.aadhaar");
   const parts = good.split(".");
   const flip = (s: string) => {
