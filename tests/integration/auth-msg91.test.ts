@@ -156,7 +156,7 @@ describe("NOTIFY_PROVIDER=msg91 end to end", () => {
     });
     expect(res.status).toBe(201);
     const sms = received.find((r) => r.path === "/api/v5/flow");
-    const recipient = (sms?.body.recipients as { mobiles: string; otp: string }[])[0];
+    const recipient = ((sms?.body.recipients ?? []) as { mobiles: string; otp: string }[])[0];
     expect(recipient?.mobiles).toBe(`91${phone}`);
     expect(recipient?.otp).toMatch(/^\d{6}$/);
     const ok = await call(verify, {
