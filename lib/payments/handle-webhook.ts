@@ -14,7 +14,12 @@ import { findPaymentByMerchantOrderId, findRefundByMerchantRefundId } from "./qu
 import { syncPayment } from "./sync-payment.js";
 import { syncRefund } from "./sync-refund.js";
 
+/** PhonePe's events are a few kB; anything far larger is not one of them. */
+const MAX_WEBHOOK_BYTES = 64 * 1024;
+
 export async function handleWebhook(authorization: string | null, rawBody: string): Promise<{ received: true }> {
+  if (Buffer.byteLength(rawBody) > MAX_WEBHOOK_BYTES)
+    throw new AppError("PAYLOAD_TOO_LARGE", "The webhook body is too large.");
   let envelope: ReturnType<typeof parseWebhook>;
   try {
     envelope = parseWebhook(authorization, rawBody, {

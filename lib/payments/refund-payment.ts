@@ -15,8 +15,8 @@ import { payments } from "../../db/schema/payments.js";
 import { type AuditRequestInfo, recordAudit } from "../audit/index.js";
 import { db, withTransaction } from "../db/index.js";
 import { AppError, isAppError } from "../http/errors.js";
-import { withIdempotency } from "../idempotency/with-idempotency.js";
-import { createHold } from "../ledger/index.js";
+import { type IdempotencyClaim, withIdempotency } from "../idempotency/with-idempotency.js";
+import { createHold, voidHold } from "../ledger/index.js";
 import { type Paise, subPaise } from "../money/index.js";
 import { toRefundResponse } from "./mappers.js";
 import { findRefund, refundUsage } from "./queries.js";
@@ -34,7 +34,9 @@ export type RefundInput = {
   audit: AuditRequestInfo;
 };
 
-async function reserve(input: RefundInput) {
+type Reserved = { refundId: number; userId: number; merchantRefundId: string };
+
+async function reserve(input: RefundInput): Promise<Reserved> {
   return withTransaction(async ({ tx }) => {
     const [p] = await tx.select().from(payments).where(eq(payments.id, input.paymentId)).for("update");
     if (!p) throw new AppError("NOT_FOUND", "Payment not found.");
@@ -61,6 +63,22 @@ async function reserve(input: RefundInput) {
       })
       .$returningId()) as [{ id: number }];
     return { refundId: row.id, userId: p.userId, merchantRefundId };
+  });
+}
+
+/** Links the hold to the refund row and makes the request durable (idempotency record + audit) at once. */
+async function commitHold(r: Reserved, holdId: number, claim: IdempotencyClaim, input: RefundInput) {
+  await withTransaction(async ({ tx }) => {
+    await tx.update(paymentRefunds).set({ holdId }).where(eq(paymentRefunds.id, r.refundId));
+    await claim.record(tx, { status: 202, resourceRef: `refund:${r.refundId}` });
+    await recordAudit(tx, {
+      actorUserId: input.adminId,
+      action: "refund.requested",
+      entityType: "payment",
+      entityId: input.paymentId,
+      after: { merchantRefundId: r.merchantRefundId, amountPaise: input.amountPaise, reason: input.reason, holdId },
+      ...input.audit,
+    });
   });
 }
 
@@ -97,18 +115,14 @@ export async function refundPayment(input: RefundInput): Promise<Response> {
         await settleRefund(r.refundId, "failed", isAppError(error) ? error.code : "HOLD_FAILED");
         throw error;
       }
-      await withTransaction(async ({ tx }) => {
-        await tx.update(paymentRefunds).set({ holdId }).where(eq(paymentRefunds.id, r.refundId));
-        await claim.record(tx, { status: 202, resourceRef: `refund:${r.refundId}` });
-        await recordAudit(tx, {
-          actorUserId: input.adminId,
-          action: "refund.requested",
-          entityType: "payment",
-          entityId: input.paymentId,
-          after: { merchantRefundId: r.merchantRefundId, amountPaise: input.amountPaise, reason: input.reason, holdId },
-          ...input.audit,
-        });
-      });
+      try {
+        await commitHold(r, holdId, claim, input);
+      } catch (error) {
+        // E.g. the same key committed concurrently: release our hold and close our row, leave no debit.
+        await voidHold({ holdId, reason: "refund request not recorded" });
+        await settleRefund(r.refundId, "failed", "NOT_RECORDED");
+        throw error;
+      }
       await sendRefund(r.refundId);
       const refund = await findRefund(db, r.refundId);
       if (!refund) throw new AppError("NOT_FOUND", "Refund not found.");

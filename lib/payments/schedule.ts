@@ -15,9 +15,9 @@ export function nextCheckAt(createdAt: Date, now: Date): Date {
   return new Date(now.getTime() + step * S);
 }
 
-/** After we marked an order failed/expired PhonePe may still complete it (late authorization): re-check slowly for a day. */
+/** After we marked an order failed/expired PhonePe may still complete it (late authorization): re-check slowly for a few hours (webhooks cover the rest). */
 export const LATE_CHECK_MS = 10 * 60 * S;
-export const LATE_CHECK_WINDOW_MS = 24 * 60 * 60 * S;
+export const LATE_CHECK_WINDOW_MS = 3 * 60 * 60 * S;
 /** How long after `expiresAt` a still-PENDING order is given before we call it expired ourselves. */
 export const EXPIRY_GRACE_MS = 15 * 60 * S;
 

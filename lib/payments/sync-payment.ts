@@ -55,7 +55,12 @@ async function apply(payment: Payment, status: OrderStatus, now: Date): Promise<
 /** Checks one payment with PhonePe and applies the result; returns the row as it is afterwards. */
 export async function syncPayment(paymentId: number, now = new Date()): Promise<Payment | null> {
   const payment = await findPayment(db, paymentId);
-  if (!payment || !needsCheck(payment)) return payment;
+  if (!payment) return null;
+  if (!needsCheck(payment)) {
+    // Nothing PhonePe says can change it any more: drop it from the reconciler's queue.
+    if (payment.nextCheckAt !== null) await touchSchedule(payment.id, null, now);
+    return payment;
+  }
   let status: OrderStatus;
   try {
     status = await getOrderStatus(payment.phonepeMerchantTransactionId as string);

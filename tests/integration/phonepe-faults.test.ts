@@ -5,7 +5,12 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { pool } from "../../lib/db/index.js";
-import { getOrderStatus, verifyWebhookAuthorization, webhookAuthorization } from "../../lib/phonepe/index.js";
+import {
+  getOrderStatus,
+  invalidateToken,
+  verifyWebhookAuthorization,
+  webhookAuthorization,
+} from "../../lib/phonepe/index.js";
 import type { DevServer } from "../../scripts/dev-server.js";
 import { startTestServer } from "../helpers/dev-server.js";
 import { createTestUser } from "../helpers/factories.js";
@@ -72,6 +77,21 @@ describe("OAuth token", () => {
     expect(await callsTo("token")).toBe(1);
     expect(await creditPostings(mid)).toBe(1);
     expect(await balanceOf(user.id)).toBe(10_000);
+  });
+
+  it("is refreshed proactively before it expires (no 401 needed)", async () => {
+    const user = await createTestUser();
+    const res = await initiate(user, 10_000);
+    const mid = res.body.merchantOrderId as string;
+    // Lifetime 302 s → refresh due at min(half-life, expires_at − 300 s) = 2 s after issue.
+    await simConfig({ tokenTtlSeconds: 302, revokeTokens: true });
+    await invalidateToken();
+    await getOrderStatus(mid);
+    await getOrderStatus(mid);
+    expect(await callsTo("token")).toBe(1);
+    await new Promise((r) => setTimeout(r, 2_100));
+    await getOrderStatus(mid);
+    expect(await callsTo("token")).toBe(2);
   });
 });
 
