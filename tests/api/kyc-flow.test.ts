@@ -215,6 +215,27 @@ describe("KYC state machine with POST /api/admin/kyc/[userId]", () => {
     expect(JSON.stringify(audits)).not.toContain(pan);
   });
 
+  it("lets exactly one of two concurrent admin decisions win, and audits only that one", async () => {
+    const [adminA, adminB, user] = await Promise.all([
+      createTestUser({ role: "admin" }),
+      createTestUser({ role: "admin" }),
+      createTestUser({ kycStatus: "pending" }),
+    ]);
+    await submit(user, { pan: randomPan(), aadhaarNumber: randomAadhaar() });
+    const results = await Promise.all([
+      decide(adminA, user.id, { decision: "verified" }),
+      decide(adminB, user.id, { decision: "rejected", reason: "blurred photo" }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+    const winner = results.find((r) => r.status === 200)?.body.kycStatus;
+    expect(await kycStatusOf(user.id)).toBe(winner);
+    const decisions = await db
+      .select({ action: auditLogs.action })
+      .from(auditLogs)
+      .where(and(eq(auditLogs.entityType, "user"), eq(auditLogs.entityId, String(user.id))));
+    expect(decisions.map((d) => d.action).sort()).toEqual(["kyc.submitted", `kyc.${winner}`].sort());
+  });
+
   it("releases a rejected submission's PAN/Aadhaar to their real holder, and the resubmitter loses them", async () => {
     const admin = await createTestUser({ role: "admin" });
     const impostor = await createTestUser({ kycStatus: "pending" });

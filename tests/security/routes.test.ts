@@ -265,6 +265,20 @@ describe.each(protectedRoutes.map((r) => [key(r.method, r.path), r] as const))("
   });
 });
 
+const publicRoutes = ROUTES.filter((r) => r.auth === "public");
+describe("public routes", () => {
+  // The "public" label must be true (not a forgotten auth check hiding behind a 401 nobody probes).
+  it.each(publicRoutes.map((r) => [key(r.method, r.path), r] as const))(
+    "%s answers without a token",
+    async (_name, spec) => {
+      const res = await invoke(spec.method, spec.path, { ...spec.sample?.(must(users_.customer)) });
+      expect(res.status, JSON.stringify(res.body)).not.toBe(401);
+      expect(res.status).not.toBe(403);
+      expect(res.status).toBeLessThan(500);
+    },
+  );
+});
+
 const cronRoutes = ROUTES.filter((r) => r.auth === "cron");
 describe.each(cronRoutes.map((r) => [key(r.method, r.path), r] as const))("%s (cron)", (_name, spec) => {
   const send = (authorization?: string) =>
