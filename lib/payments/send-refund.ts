@@ -9,7 +9,7 @@ import { logger } from "../log.js";
 import { createRefund, isPhonePeError, PhonePeInvalidRequestError } from "../phonepe/index.js";
 import { findPayment, findRefund } from "./queries.js";
 import { nextCheckAt } from "./schedule.js";
-import { settleRefund } from "./settle-refund.js";
+import { markRefundConfirmed, settleRefund } from "./settle-refund.js";
 
 const DUPLICATE = /DUPLICATE|Duplicated/i;
 
@@ -29,10 +29,10 @@ export async function sendRefund(refundId: number, now = new Date()): Promise<vo
       .set({
         providerAccepted: 1,
         phonepeRefundId: res.refundId,
-        status: res.state === "CONFIRMED" ? "confirmed" : refund.status,
         nextCheckAt: nextCheckAt(refund.createdAt ?? now, now),
       })
       .where(eq(paymentRefunds.id, refund.id));
+    if (res.state === "CONFIRMED") await markRefundConfirmed(refund, now);
   } catch (error) {
     if (error instanceof PhonePeInvalidRequestError && DUPLICATE.test(`${error.code} ${error.message}`)) {
       // An earlier attempt whose answer we lost did reach PhonePe: track it by status from now on.

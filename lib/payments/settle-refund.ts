@@ -52,6 +52,25 @@ async function onCompleted(tx: Database, refund: PaymentRefund, now: Date) {
   });
 }
 
+/** pending → confirmed (PhonePe accepted it). Conditional, so it can never undo a final state. */
+export async function markRefundConfirmed(refund: PaymentRefund, now = new Date()): Promise<void> {
+  await withTransaction(async ({ tx }) => {
+    const res = await tx
+      .update(paymentRefunds)
+      .set({ status: "confirmed", lastCheckedAt: now })
+      .where(and(eq(paymentRefunds.id, refund.id), eq(paymentRefunds.status, "pending")));
+    if (affected(res) !== 1) return;
+    await recordAudit(tx, {
+      actorUserId: null,
+      action: "refund.confirmed",
+      entityType: "payment",
+      entityId: refund.paymentId,
+      before: { status: "pending" },
+      after: { merchantRefundId: refund.merchantRefundId, status: "confirmed" },
+    });
+  });
+}
+
 export async function settleRefund(
   refundId: number,
   outcome: "completed" | "failed",

@@ -7,7 +7,7 @@ import { getRefundStatus, isPhonePeError, PhonePeInvalidRequestError } from "../
 import { findRefund } from "./queries.js";
 import { nextCheckAt } from "./schedule.js";
 import { sendRefund } from "./send-refund.js";
-import { settleRefund } from "./settle-refund.js";
+import { markRefundConfirmed, settleRefund } from "./settle-refund.js";
 
 /** A refund row that never got its hold (crash between reservation and hold) is void after this. */
 const ORPHAN_MS = 2 * 60_000;
@@ -31,12 +31,12 @@ export async function syncRefund(refundId: number, now = new Date()): Promise<vo
     await db
       .update(paymentRefunds)
       .set({
-        status: status.state === "CONFIRMED" ? "confirmed" : refund.status,
         nextCheckAt: nextCheckAt(refund.createdAt ?? now, now),
         lastCheckedAt: now,
         checkCount: sql`${paymentRefunds.checkCount} + 1`,
       })
       .where(eq(paymentRefunds.id, refund.id));
+    if (status.state === "CONFIRMED") await markRefundConfirmed(refund, now);
   } catch (error) {
     if (error instanceof PhonePeInvalidRequestError) {
       // PhonePe does not know the id although we thought it accepted: send it again (same id).

@@ -155,6 +155,11 @@ export async function refund(request: Request): Promise<Response> {
 /** Moves a refund to its terminal state and sends the webhook (FAILED returns the amount to the order). */
 export async function settleRefund(r: SimRefund, state: "COMPLETED" | "FAILED"): Promise<void> {
   if (r.state === "COMPLETED" || r.state === "FAILED") return;
+  if (state === "COMPLETED" && r.state === "PENDING") {
+    // PhonePe's path is PENDING → CONFIRMED (pg.refund.accepted) → COMPLETED.
+    r.state = "CONFIRMED";
+    await dispatch([{ event: "pg.refund.accepted", payload: refundPayload(r) }]);
+  }
   r.state = state;
   r.timestamp = Date.now();
   if (state === "FAILED") {

@@ -91,7 +91,9 @@ describe("admin refunds", () => {
     const row = await paymentRow(id);
     expect(row.status).toBe("refunded");
     expect(row.refundAmount).toBe(20_000);
-    expect(await auditActions(id)).toEqual(expect.arrayContaining(["refund.requested", "refund.completed"]));
+    expect(await auditActions(id)).toEqual(
+      expect.arrayContaining(["refund.requested", "refund.confirmed", "refund.completed"]),
+    );
   });
 
   it("concurrent partial refunds never exceed the captured amount", async () => {
