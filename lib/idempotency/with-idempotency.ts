@@ -10,6 +10,7 @@
  *   aborts a duplicate before any wallet row is locked, even when the Redis lock has expired.
  */
 import { randomBytes } from "node:crypto";
+import { waitUntil } from "@vercel/functions";
 import { type Database, db, isDuplicateKey } from "../db/index.js";
 import { AppError, ERROR_STATUS, type ErrorCode, isAppError } from "../http/errors.js";
 import { json } from "../http/respond.js";
@@ -188,7 +189,9 @@ export async function withIdempotency(
     }
     const cached: Cached = { h: hash, s: result.status, b: result.body };
     if (!recorded) await recordAfter(scope, cached);
-    await finish(cached);
+    // The answer is durable already; caching it must not delay the response (a retry arriving before
+    // the cache is written finds the lock, then the MySQL record, and replays from there).
+    waitUntil(finish(cached));
     return json(result.body, result.status);
   } finally {
     // Transient failure (or a bug): nothing final was recorded, so free the key for a retry.

@@ -32,6 +32,13 @@ async function effect(claim: Parameters<Parameters<typeof withIdempotency>[1]>[0
 const effects = async (entityId: string) =>
   (await db.select({ n: count() }).from(auditLogs).where(eq(auditLogs.entityId, entityId)))[0]?.n ?? 0;
 
+/** The success answer is cached after the response (waitUntil): wait for the lock to be handed over. */
+async function cacheWritten(userId: number) {
+  for (let i = 0; i < 100 && (await redis.keys(`idem:${userId}:*:lock`)).length > 0; i++) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 async function outcome(p: Promise<Response>) {
   try {
     const res = await p;
@@ -168,6 +175,7 @@ describe("withIdempotency", () => {
     const removed = await sweepExpiredIdempotencyKeys(db, new Date(Date.now() + IDEMPOTENCY_RETENTION_MS + 60_000));
     expect(removed).toBeGreaterThanOrEqual(1);
     expect(await db.select({ id: idempotencyKeys.id }).from(idempotencyKeys).where(where)).toHaveLength(0);
+    await cacheWritten(userId);
     await redis.del(...(await redis.keys(`idem:${userId}:*`))); // the Redis copy expires with the same TTL
     const e2 = newId("e", 6);
     const reuse = await outcome(withIdempotency({ userId, key, request: request({ z: 2 }) }, (c) => effect(c, e2)));

@@ -1,0 +1,15 @@
+/**
+ * The API under benchmark, in its own process (the load generator must not share its event loop):
+ * the same dev server the tests and `npm run dev` use, configured through the inherited environment.
+ * Reports its URL and, on request, its CPU time over IPC.
+ */
+import { listenDevServer } from "../dev-server.js";
+
+const server = await listenDevServer(0);
+process.on("message", (msg: unknown) => {
+  if (msg === "cpu") process.send?.({ cpu: process.cpuUsage() });
+  if (msg === "stop") void server.close().then(() => process.exit(0));
+});
+// A clean exit on SIGTERM too, so a --cpu-prof profile is written.
+process.on("SIGTERM", () => process.exit(0));
+process.send?.({ url: server.url });

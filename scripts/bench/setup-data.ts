@@ -1,0 +1,147 @@
+/**
+ * Benchmark data, made fast but consistent: users by multi-row INSERT, real sessions and access tokens
+ * (requireUser checks the session), wallets funded through the ledger (23 wallet legs + 1 system leg
+ * per posting), and bulk ledger history generated in SQL with the same invariants the ledger keeps
+ * (posting per line, gap-free wallet_seq chain, opening/closing arithmetic, balancing system leg).
+ */
+
+import { createHash, randomUUID } from "node:crypto";
+import type { Pool, ResultSetHeader, RowDataPacket } from "mysql2/promise";
+import { signAccessToken } from "../../lib/auth/index.js";
+import { db } from "../../lib/db/index.js";
+import { newId } from "../../lib/ids.js";
+import { post } from "../../lib/ledger/index.js";
+import { paise } from "../../lib/money/index.js";
+
+const sha256Hex = (s: string) => createHash("sha256").update(s).digest("hex");
+
+export type BenchUser = { id: number; userCode: string; token: string };
+
+/** Runs `fn` over `items` with at most `concurrency` in flight. */
+export async function eachLimit<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+/** Inserts `count` KYC-verified customers; `tag` keeps emails, phones and codes unique per group. */
+export async function createUsers(pool: Pool, count: number, tag: number): Promise<{ id: number; userCode: string }[]> {
+  const out: { id: number; userCode: string }[] = [];
+  for (let start = 0; start < count; start += 1000) {
+    const rows: unknown[][] = [];
+    for (let i = start; i < Math.min(count, start + 1000); i++) {
+      const n = `${tag}${String(i).padStart(6, "0")}`;
+      rows.push([`b${n}@bench.nexaspay`, `bench${n}`, `6${n.padStart(9, "0")}`, "!", `Bench User ${n}`, `NXB${n}`]);
+    }
+    const [res] = await pool.query<ResultSetHeader>(
+      "INSERT INTO users (email, username, phone, password, full_name, user_code, role, kyc_status, phone_verified) VALUES ?",
+      [rows.map((r) => [...r, "customer", "verified", 1])],
+    );
+    // One multi-row INSERT gets consecutive auto-increment ids (innodb_autoinc_lock_mode 1 for simple inserts).
+    rows.forEach((r, j) => out.push({ id: res.insertId + j, userCode: r[5] as string }));
+  }
+  return out;
+}
+
+/**
+ * A real session row and access token per user — the same row `startSession` writes at login, inserted
+ * 1,000 at a time (one fsync per batch instead of per user), so requireUser's live-session check passes.
+ */
+export async function openSessions(pool: Pool, users: { id: number; userCode: string }[]): Promise<BenchUser[]> {
+  const out: BenchUser[] = [];
+  const expires = new Date(Date.now() + 7 * 86_400_000);
+  for (let start = 0; start < users.length; start += 1000) {
+    const batch = users.slice(start, start + 1000).map((u) => ({ u, sessionId: newId("ses") }));
+    await pool.query(
+      "INSERT INTO sessions (id, user_id, refresh_token_hash, device_info, ip_address, last_used_at, expires_at) VALUES ?",
+      [
+        batch.map(({ u, sessionId }) => [
+          sessionId,
+          u.id,
+          sha256Hex(randomUUID()),
+          "bench",
+          "127.0.0.1",
+          new Date(),
+          expires,
+        ]),
+      ],
+    );
+    for (const { u, sessionId } of batch) {
+      const { token } = await signAccessToken({ userId: u.id, role: "customer", sessionId });
+      out.push({ ...u, token });
+    }
+  }
+  return out;
+}
+
+/** Credits every wallet through lib/ledger: 23 wallet legs and one `adjustments` leg per posting. */
+export async function fundWallets(userIds: number[], amountPaise: number, runId: string): Promise<void> {
+  const groups: number[][] = [];
+  for (let i = 0; i < userIds.length; i += 23) groups.push(userIds.slice(i, i + 23));
+  await eachLimit(
+    groups.map((g, i) => ({ g, i })),
+    8,
+    async ({ g, i }) => {
+      await post({
+        reference: `BENCHFUND-${runId}-${i}`,
+        kind: "adjustment",
+        enforceLimits: false,
+        walletLegs: g.map((userId) => ({
+          userId,
+          direction: "credit" as const,
+          amountPaise: paise(amountPaise),
+          transactionType: "deposit" as const,
+          ledgerType: "TopIn" as const,
+          remarks: "bench funding",
+        })),
+        systemLegs: [{ account: "adjustments", direction: "debit", amountPaise: paise(amountPaise * g.length) }],
+      });
+    },
+  );
+}
+
+/**
+ * `lines` one-paisa credit lines for a fresh wallet (no lines yet), each its own `adjustments` posting,
+ * created 10 s apart ending now. Uses MariaDB's built-in sequence tables (seq_1_to_N).
+ */
+export async function generateHistory(pool: Pool, userId: number, lines: number, runId: string): Promise<void> {
+  const [[u]] = await pool.query<RowDataPacket[]>("SELECT user_code, wallet_seq FROM users WHERE id = ?", [userId]);
+  if (!u || Number(u.wallet_seq) !== 0) throw new Error(`history user ${userId} must be a fresh wallet`);
+  const prefix = `BH${runId}u${userId}-`;
+  const conn = await pool.getConnection();
+  try {
+    await conn.query("SET SESSION unique_checks = 0, foreign_key_checks = 0");
+    await conn.query("START TRANSACTION");
+    await conn.query(
+      `INSERT INTO postings (reference, kind, limits_enforced) SELECT CONCAT(?, seq), 'adjustment', 0 FROM seq_1_to_${lines}`,
+      [prefix],
+    );
+    const k = "CAST(SUBSTRING(p.reference, ?) AS UNSIGNED)";
+    await conn.query(
+      `INSERT INTO transactions (user_id, transaction_type, amount, fee_amount, description, reference_number,
+         payment_method, status, processed_at, opening_balance, closing_balance, ledger_date, user_code, ledger_type,
+         debit_amount, credit_amount, posting_id, wallet_seq, created_at, updated_at)
+       SELECT ?, 'deposit', 0.01, 0, 'Bench history', CONCAT(p.reference, '-C1'), 'wallet', 'completed', x.ts,
+         (x.k - 1) / 100, x.k / 100, DATE(x.ts + INTERVAL 330 MINUTE), ?, 'TopIn', 0, 0.01, p.id, x.k, x.ts, x.ts
+       FROM postings p
+       JOIN (SELECT id, ${k} AS k, NOW() - INTERVAL ((? - ${k}) * 10) SECOND AS ts FROM postings p WHERE p.reference LIKE ?) x
+         ON x.id = p.id`,
+      [userId, u.user_code, prefix.length + 1, lines, prefix.length + 1, `${prefix}%`],
+    );
+    await conn.query(
+      `INSERT INTO system_ledger_entries (posting_id, account, debit_amount, credit_amount)
+       SELECT id, 'adjustments', 0.01, 0 FROM postings WHERE reference LIKE ?`,
+      [`${prefix}%`],
+    );
+    await conn.query("UPDATE users SET wallet_balance = ? / 100, wallet_seq = ? WHERE id = ?", [lines, lines, userId]);
+    await conn.query("COMMIT");
+  } catch (error) {
+    await conn.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    await conn.query("SET SESSION unique_checks = 1, foreign_key_checks = 1").catch(() => {});
+    conn.release();
+  }
+}
