@@ -9,11 +9,13 @@ vi.hoisted(() => {
   process.env.LOG_LEVEL = "debug";
 });
 
+import { and, eq, or } from "drizzle-orm";
 import * as adminKyc from "../../api/admin/kyc/[userId].js";
 import * as logoutRoute from "../../api/auth/logout.js";
 import * as meKyc from "../../api/me/kyc.js";
 import * as me from "../../api/me.js";
-import { pool } from "../../lib/db/index.js";
+import { auditLogs } from "../../db/schema/index.js";
+import { db, pool } from "../../lib/db/index.js";
 import { logger, tapLogs } from "../../lib/log.js";
 import {
   login,
@@ -140,5 +142,22 @@ describe("logs over a full identity flow", () => {
     expect(log).not.toMatch(
       /"(password|newPassword|currentPassword|totp|otp|code|pan|aadhaarNumber)":"(?!\[redacted\])/,
     );
+
+    // The audit trail is a second sink of the same flow: it must not hold secrets either.
+    const audit = await db
+      .select()
+      .from(auditLogs)
+      .where(
+        or(
+          eq(auditLogs.actorUserId, userId),
+          and(eq(auditLogs.entityType, "user"), eq(auditLogs.entityId, String(userId))),
+        ),
+      );
+    expect(audit.length).toBeGreaterThanOrEqual(4);
+    const trail = JSON.stringify(audit);
+    for (const [name, value] of Object.entries(secrets)) {
+      if (name === "phone" || name === "email") continue; // personal data may be audited; secrets may not
+      expect(trail.includes(value), `${name} appears in audit_logs`).toBe(false);
+    }
   });
 });
