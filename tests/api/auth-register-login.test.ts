@@ -1,9 +1,11 @@
 import { eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
+import * as me from "../../api/me.js";
 import { auditLogs, users } from "../../db/schema/index.js";
 import { db, pool } from "../../lib/db/index.js";
 import { createTestUser } from "../helpers/factories.js";
-import { login, newAccount, outboxCode, PASSWORD, randomIp, register, verifyOtp } from "./auth-helpers.js";
+import { call } from "../helpers/request.js";
+import { login, newAccount, outboxCode, PASSWORD, randomIp, register, sendOtp, verifyOtp } from "./auth-helpers.js";
 
 afterAll(() => pool.end());
 
@@ -174,6 +176,30 @@ describe("POST /api/auth/login", () => {
     }
     expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
     expect(statuses[20]).toBe(429);
+  });
+
+  it("verifies the e-mail with an e-mail OTP (a phone code cannot verify the e-mail)", async () => {
+    const a = await registered();
+    expect((await sendOtp({ channel: "email", destination: a.email, purpose: "verify_email" })).status).toBe(202);
+    const phoneCode = outboxCode(a.phone, "verify_phone");
+    const mailCode = outboxCode(a.email, "verify_email");
+    if (phoneCode !== mailCode) {
+      expect((await verifyOtp({ destination: a.email, purpose: "verify_email", code: phoneCode })).status).toBe(422);
+    }
+    const res = await verifyOtp({ destination: a.email.toUpperCase(), purpose: "verify_email", code: mailCode });
+    expect(res.status).toBe(200);
+    const row = await userRow(a.id);
+    expect(row).toMatchObject({ emailVerified: true, phoneVerified: false });
+  });
+
+  it("a role change in the database applies to existing tokens at once (requireUser reads the live role)", async () => {
+    const a = await registered();
+    const session = (await login({ identifier: a.username, password: PASSWORD })).body;
+    const meRes = await call<{ role: string }>(me, { path: "/api/me", token: session.accessToken });
+    expect(meRes.body.role).toBe("customer");
+    await db.update(users).set({ role: "distributor" }).where(eq(users.id, a.id));
+    const after = await call<{ role: string }>(me, { path: "/api/me", token: session.accessToken });
+    expect(after.body.role).toBe("distributor");
   });
 
   it("verifies the phone with the registration OTP", async () => {
