@@ -5,6 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { pool } from "../../lib/db/index.js";
+import { env } from "../../lib/env.js";
 import {
   getOrderStatus,
   invalidateToken,
@@ -22,6 +23,7 @@ import {
   initiate,
   makeChecksDue,
   paymentRow,
+  postWebhook,
   resetSim,
   runCron,
   sim,
@@ -149,6 +151,31 @@ describe("429 / 500 / timeouts", () => {
     await waitFor(async () => (await paymentRow(again.body.paymentId)).status === "success", 5000, "credit");
     expect(await balanceOf(user.id)).toBe(14_000);
   });
+
+  it("a slow status API does not hold the webhook answer past PhonePe's budget; the credit still lands once", async () => {
+    const user = await createTestUser();
+    const res = await initiate(user, 16_000);
+    const { paymentId, merchantOrderId } = res.body;
+    await simConfig({ webhookDrop: true });
+    await sim(`/orders/${merchantOrderId}/complete`);
+    await simConfig({ timeoutMs: 2_300, faults: { status: { mode: "timeout", count: 2 } } });
+    const body = JSON.stringify({
+      event: "checkout.order.completed",
+      payload: { merchantOrderId, state: "COMPLETED" },
+    });
+    const started = Date.now();
+    const hook = await postWebhook(
+      body,
+      webhookAuthorization(env.PHONEPE_WEBHOOK_USERNAME, env.PHONEPE_WEBHOOK_PASSWORD),
+    );
+    const took = Date.now() - started;
+    expect(hook.status).toBe(200);
+    expect(took).toBeLessThan(3_500); // two timed-out attempts alone take > 4 s
+    expect((await paymentRow(paymentId)).status).toBe("pending");
+    await waitFor(async () => (await paymentRow(paymentId)).status === "success", 8000, "background credit");
+    expect(await creditPostings(merchantOrderId)).toBe(1);
+    expect(await balanceOf(user.id)).toBe(16_000);
+  }, 20_000);
 
   it("status API failing (500s, then timeouts) during the webhook: nothing credited yet, the cron credits once later", async () => {
     const user = await createTestUser();

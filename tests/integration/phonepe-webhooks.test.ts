@@ -181,6 +181,30 @@ describe("webhooks → exactly one credit", () => {
     expect(await balanceOf(user.id)).toBe(40_000);
   });
 
+  it("webhook, return page, status GET and cron racing on one paid order → one credit", async () => {
+    await simConfig({ webhookDrop: true });
+    const { user, id, mid } = await paidOrder(17_700);
+    await sim(`/orders/${mid}/complete`);
+    await makeChecksDue(id);
+    const body = JSON.stringify({
+      event: "checkout.order.completed",
+      payload: { merchantOrderId: mid, state: "COMPLETED" },
+    });
+    await Promise.all([
+      ...Array.from({ length: 4 }, () => postWebhook(body, goodAuth())),
+      ...Array.from({ length: 3 }, () =>
+        fetch(`${server.url}/api/payments/return?merchantOrderId=${mid}`, { redirect: "manual" }),
+      ),
+      getPaymentApi(user, id),
+      runCron(),
+      runCron(),
+    ]);
+    expect((await paymentRow(id)).status).toBe("success");
+    expect(await creditPostings(mid)).toBe(1);
+    expect(await balanceOf(user.id)).toBe(17_700);
+    expect((await auditActions(id)).filter((a) => a === "payment.succeeded")).toHaveLength(1);
+  });
+
   it("a failed order is marked failed (audited) and credits nothing", async () => {
     const { user, id, mid } = await paidOrder(5_000);
     await sim(`/orders/${mid}/fail`);
