@@ -8,9 +8,13 @@ import { AppError } from "../http/errors.js";
 import { checkLimits, type Movement } from "../limits/check-limits.js";
 import { tierFor } from "../limits/config.js";
 import { formatRupees, type Paise } from "../money/index.js";
-import type { LockedWallet } from "./lock-wallets.js";
+import type { LockedWallet, Peeked } from "./lock-wallets.js";
 import type { PostingInput, WalletLegInput } from "./types.js";
 
+/**
+ * One ledger line. For a late-locked wallet (see post.ts) balances and seq are RELATIVE to the
+ * wallet's state when the write batch locks it: opening = cumBefore, closing = cumAfter, seq = 1..k.
+ */
 export type PlannedLine = {
   leg: WalletLegInput;
   userCode: string | null;
@@ -19,7 +23,11 @@ export type PlannedLine = {
   closingPaise: number;
   seq: number;
   balanceCapPaise: number | null;
+  late: boolean;
 };
+
+/** A credit-only wallet locked inside the write batch, right before COMMIT. */
+export type LateWallet = { userId: number; creditPaise: number; lineCount: number; capPaise: number | null };
 
 export type HoldRelease = { userId: number; amountPaise: number };
 export type WalletDelta = Movement & { userId: number };
@@ -28,8 +36,9 @@ export type WalletDelta = Movement & { userId: number };
 export function applyLegs(
   input: PostingInput,
   wallets: Map<number, LockedWallet>,
+  lateWallets: Map<number, Peeked>,
   release?: HoldRelease,
-): { lines: PlannedLine[]; deltas: WalletDelta[] } {
+): { lines: PlannedLine[]; deltas: WalletDelta[]; late: LateWallet[] } {
   const enforce = input.enforceLimits ?? true;
   if (release) {
     const w = wallets.get(release.userId);
@@ -37,22 +46,45 @@ export function applyLegs(
   }
   const deltas = new Map<number, WalletDelta>();
   const lines: PlannedLine[] = [];
+  const late = new Map<number, LateWallet>();
   let d = 0;
   let c = 0;
   for (const leg of input.walletLegs) {
+    const peek = lateWallets.get(leg.userId);
+    if (peek) {
+      // Only credits reach a late wallet; the balance cap is enforced by a guard in the batch.
+      const lw = late.get(leg.userId) ?? {
+        userId: leg.userId,
+        creditPaise: 0,
+        lineCount: 0,
+        capPaise: enforce ? tierFor(peek.kycStatus).maxBalancePaise : null,
+      };
+      const before = lw.creditPaise;
+      lw.creditPaise += leg.amountPaise;
+      lw.lineCount += 1;
+      late.set(leg.userId, lw);
+      const delta = deltas.get(leg.userId) ?? blankDelta(leg.userId);
+      if (input.kind !== "refund") delta.loadPaise += leg.amountPaise;
+      deltas.set(leg.userId, delta);
+      lines.push({
+        leg,
+        userCode: peek.userCode,
+        referenceNumber: `${input.reference}-C${++c}`,
+        openingPaise: before,
+        closingPaise: lw.creditPaise,
+        seq: lw.lineCount,
+        balanceCapPaise: lw.capPaise,
+        late: true,
+      });
+      continue;
+    }
     const w = wallets.get(leg.userId) as LockedWallet;
     const isDebit = leg.direction === "debit";
     const opening = w.balancePaise;
     w.balancePaise += isDebit ? -leg.amountPaise : leg.amountPaise;
     w.seq += 1;
     if (w.balancePaise < 0) throw insufficient(leg.amountPaise);
-    const delta = deltas.get(w.id) ?? {
-      userId: w.id,
-      debitPaise: 0,
-      loadPaise: 0,
-      p2pOutPaise: 0,
-      balanceAfterCreditPaise: null,
-    };
+    const delta = deltas.get(w.id) ?? blankDelta(w.id);
     if (isDebit) {
       delta.debitPaise += leg.amountPaise;
       if (input.kind === "p2p") delta.p2pOutPaise += leg.amountPaise;
@@ -68,10 +100,12 @@ export function applyLegs(
       closingPaise: w.balancePaise,
       seq: w.seq,
       balanceCapPaise: !isDebit && enforce ? tierFor(w.kycStatus).maxBalancePaise : null,
+      late: false,
     });
   }
   for (const delta of deltas.values()) {
-    const w = wallets.get(delta.userId) as LockedWallet;
+    const w = wallets.get(delta.userId);
+    if (!w) continue; // late wallet: checked by the batch guard
     if (w.heldPaise < 0) throw new AppError("CONFLICT", "Hold release exceeds the wallet's held balance.");
     // Available = balance − held: money reserved by a hold cannot be spent twice.
     if (delta.debitPaise > 0 && w.balancePaise < w.heldPaise) throw insufficient(delta.debitPaise);
@@ -85,8 +119,16 @@ export function applyLegs(
       }
     }
   }
-  return { lines, deltas: [...deltas.values()] };
+  return { lines, deltas: [...deltas.values()], late: [...late.values()] };
 }
+
+const blankDelta = (userId: number): WalletDelta => ({
+  userId,
+  debitPaise: 0,
+  loadPaise: 0,
+  p2pOutPaise: 0,
+  balanceAfterCreditPaise: null,
+});
 
 function insufficient(amount: number): AppError {
   return new AppError("INSUFFICIENT_FUNDS", `Insufficient available balance for ₹${formatRupees(amount as Paise)}.`);

@@ -46,54 +46,28 @@ export function walletFromRow(r: RowDataPacket): Omit<LockedWallet, "usage"> {
   };
 }
 
-/** Claims the reference, locks the wallets and reads their counters. Returns the posting id and wallets by id. */
-export async function lockWallets(
-  conn: PoolConnection,
-  opts: {
-    prefix: string;
-    reference: string;
-    kind: string;
-    limitsEnforced: boolean;
-    userIds: number[];
-    windows: Windows;
-  },
-): Promise<{ postingId: number; wallets: Map<number, LockedWallet> }> {
-  const ids = [...new Set(opts.userIds)].sort((a, b) => a - b);
-  const sql =
-    `${opts.prefix} INSERT INTO postings (reference, kind, limits_enforced) VALUES (?, ?, ?);` +
-    ` SELECT ${LOCK_COLUMNS} FROM users WHERE id IN (?) ORDER BY id FOR UPDATE;` +
-    " SELECT user_id, period, debit_amount, credit_amount, p2p_out_amount FROM wallet_limit_usage" +
-    " WHERE user_id IN (?) AND ((period = 'day' AND period_start = ?) OR (period = 'month' AND period_start = ?)" +
-    " OR (period = 'fy' AND period_start = ?))";
-  const { windows: w } = opts;
-  let results: unknown[];
-  try {
-    [results] = (await conn.query(sql, [
-      opts.reference,
-      opts.kind,
-      opts.limitsEnforced,
-      ids,
-      ids,
-      w.day,
-      w.month,
-      w.fy,
-    ])) as unknown as [unknown[]];
-  } catch (error) {
-    if (isDuplicateKey(error, "uq_postings_reference"))
-      throw new AppError("CONFLICT", `A posting with reference ${opts.reference} already exists.`, { cause: error });
-    throw error;
-  }
-  const n = results.length;
-  const postingId = (results[n - 3] as ResultSetHeader).insertId;
-  const wallets = new Map<number, LockedWallet>();
-  for (const r of results[n - 2] as RowDataPacket[]) {
-    wallets.set(Number(r.id), {
+const USAGE_SQL =
+  "SELECT user_id, period, debit_amount, credit_amount, p2p_out_amount FROM wallet_limit_usage" +
+  " WHERE user_id IN (?) AND ((period = 'day' AND period_start = ?) OR (period = 'month' AND period_start = ?)" +
+  " OR (period = 'fy' AND period_start = ?))";
+
+function lockStatements(ids: number[], w: Windows): { sql: string; params: unknown[] } {
+  if (ids.length === 0) return { sql: "", params: [] };
+  return {
+    sql: ` SELECT ${LOCK_COLUMNS} FROM users WHERE id IN (?) ORDER BY id FOR UPDATE; ${USAGE_SQL};`,
+    params: [ids, ids, w.day, w.month, w.fy],
+  };
+}
+
+function readLocked(lockedRows: RowDataPacket[], usageRows: RowDataPacket[], into: Map<number, LockedWallet>): void {
+  for (const r of lockedRows) {
+    into.set(Number(r.id), {
       ...walletFromRow(r),
       usage: { day: { ...EMPTY_COUNTERS }, month: { ...EMPTY_COUNTERS }, fy: { ...EMPTY_COUNTERS } },
     });
   }
-  for (const r of results[n - 1] as RowDataPacket[]) {
-    const wallet = wallets.get(Number(r.user_id));
+  for (const r of usageRows) {
+    const wallet = into.get(Number(r.user_id));
     if (!wallet) continue;
     wallet.usage[r.period as keyof WindowUsage] = {
       debitPaise: money(r.debit_amount),
@@ -101,6 +75,67 @@ export async function lockWallets(
       p2pOutPaise: money(r.p2p_out_amount),
     };
   }
-  for (const id of ids) if (!wallets.has(id)) throw new AppError("NOT_FOUND", `Wallet ${id} does not exist.`);
-  return { postingId, wallets };
+}
+
+export type Peeked = { kycStatus: string | null; userCode: string | null };
+
+/**
+ * Claims the reference, locks `lockIds` (ascending) and reads their counters, and peeks (no lock) at
+ * `peekIds` — the credit-only wallets that may be locked late, inside the write batch.
+ */
+export async function lockWallets(
+  conn: PoolConnection,
+  opts: {
+    prefix: string;
+    reference: string;
+    kind: string;
+    limitsEnforced: boolean;
+    lockIds: number[];
+    peekIds: number[];
+    windows: Windows;
+  },
+): Promise<{ postingId: number; wallets: Map<number, LockedWallet>; peeked: Map<number, Peeked> }> {
+  const ids = [...new Set(opts.lockIds)].sort((a, b) => a - b);
+  const lock = lockStatements(ids, opts.windows);
+  const peek = opts.peekIds.length > 0 ? " SELECT id, kyc_status, user_code FROM users WHERE id IN (?);" : "";
+  const sql = `${opts.prefix} INSERT INTO postings (reference, kind, limits_enforced) VALUES (?, ?, ?);${lock.sql}${peek}`;
+  const params = [opts.reference, opts.kind, opts.limitsEnforced, ...lock.params, ...(peek ? [opts.peekIds] : [])];
+  let results: unknown[];
+  try {
+    [results] = (await conn.query(sql, params)) as unknown as [unknown[]];
+  } catch (error) {
+    if (isDuplicateKey(error, "uq_postings_reference"))
+      throw new AppError("CONFLICT", `A posting with reference ${opts.reference} already exists.`, { cause: error });
+    throw error;
+  }
+  const tail = (peek ? 1 : 0) + (lock.sql ? 2 : 0);
+  const postingId = (results[results.length - 1 - tail] as ResultSetHeader).insertId;
+  const wallets = new Map<number, LockedWallet>();
+  if (lock.sql) {
+    const at = results.length - (peek ? 3 : 2);
+    readLocked(results[at] as RowDataPacket[], results[at + 1] as RowDataPacket[], wallets);
+  }
+  const peeked = new Map<number, Peeked>();
+  if (peek) {
+    for (const r of results[results.length - 1] as RowDataPacket[])
+      peeked.set(Number(r.id), { kycStatus: r.kyc_status ?? null, userCode: r.user_code ?? null });
+  }
+  for (const id of [...ids, ...opts.peekIds])
+    if (!wallets.has(id) && !peeked.has(id)) throw new AppError("NOT_FOUND", `Wallet ${id} does not exist.`);
+  return { postingId, wallets, peeked };
+}
+
+/** Locks more wallets in an open posting transaction (credit-only wallets whose tier needs their counters). */
+export async function lockMore(
+  conn: PoolConnection,
+  ids: number[],
+  windows: Windows,
+  into: Map<number, LockedWallet>,
+): Promise<void> {
+  const lock = lockStatements(
+    [...ids].sort((a, b) => a - b),
+    windows,
+  );
+  const [results] = (await conn.query(lock.sql, lock.params)) as unknown as [unknown[]];
+  readLocked(results[0] as RowDataPacket[], results[1] as RowDataPacket[], into);
 }

@@ -1,103 +1,106 @@
 /**
  * `post()`: the only writer of wallet balances and ledger lines. One posting = one short transaction
- * in (at most) three round trips: [beforeLocks], A = claim reference + lock wallets (ascending id) +
- * read limit counters, B = all writes + COMMIT. Everything that can be prepared without the locks
- * (validation, SQL text, dates, windows) is prepared before A; between A and B only in-memory checks
- * run. No network call other than these statements happens while a wallet row is locked.
+ * in (at most) three round trips: [beforeLocks], A = claim reference + lock the debited wallets
+ * (ascending id) + read their limit counters, B = all writes + COMMIT. Everything that can be prepared
+ * without locks is prepared before A; between A and B only in-memory checks run.
+ *
+ * Hot recipients: a wallet that is only credited by a posting needs no pre-read for funds, so (when
+ * its tier has no loading caps) it is locked late, inside batch B, right before COMMIT — its row lock
+ * then lasts for the tail of one server-side batch, never for a network round trip or JS time. See
+ * docs/ARCHITECTURE.md "The ledger".
  */
 import { drizzle } from "drizzle-orm/mysql2";
 import type { PoolConnection } from "mysql2/promise";
 import * as schema from "../../db/schema/index.js";
-import type { Database } from "../db/index.js";
+import { type Database, dbErrno, MYSQL } from "../db/index.js";
+import { tierFor } from "../limits/config.js";
 import { istDate, limitWindows } from "../limits/windows.js";
-import { paise } from "../money/index.js";
+import { paiseFromDecimal } from "../money/index.js";
 import { applyLegs, type HoldRelease } from "./apply-legs.js";
 import { onLedgerConnection } from "./connection.js";
 import { injectFault } from "./faults.js";
-import { lockWallets, OPEN_TX } from "./lock-wallets.js";
+import { lockMore, lockWallets, OPEN_TX, type Peeked } from "./lock-wallets.js";
 import { withLedgerRetry } from "./retry.js";
 import type { PostedLine, PostingInput, PostingResult } from "./types.js";
 import { validatePosting } from "./validate.js";
 import { buildWrites, type Statement, sendWrites } from "./write-batch.js";
 
 export type PostOptions = {
-  /** The caller already opened the transaction on `conn` (hold capture). */
+  /** The caller already opened the transaction on `conn` and will commit it (hold capture). */
   inTransaction?: boolean;
   /** Held amount released in the same transaction (hold capture). */
   release?: HoldRelease;
-  /** Extra statements for the write batch; may use `{postingId}` as a parameter value. */
+  /** Extra statements appended to the write batch. */
   extra?: (postingId: number) => Statement[];
+  /** Lock every wallet up front (the slow path that reports precise limit errors). */
+  allEarly?: boolean;
 };
 
-/** Posts on a given connection (the crash test and hold capture use this); the caller handles rollback. */
+/** Posts on a given connection; the caller handles rollback (onLedgerConnection does). */
 export async function postOnConnection(
   conn: PoolConnection,
   input: PostingInput,
   options: PostOptions = {},
 ): Promise<PostingResult> {
   validatePosting(input);
+  const enforce = input.enforceLimits ?? true;
   const now = new Date();
   const windows = limitWindows(now);
   const ledgerDate = istDate(now);
+  const debited = new Set(input.walletLegs.filter((l) => l.direction === "debit").map((l) => l.userId));
+  if (options.release) debited.add(options.release.userId);
+  const creditOnly = [...new Set(input.walletLegs.map((l) => l.userId))].filter((id) => !debited.has(id));
+  const lockIds = options.allEarly ? [...debited, ...creditOnly] : [...debited];
+  const peekIds = options.allEarly ? [] : creditOnly;
   let prefix = options.inTransaction ? "" : OPEN_TX;
   if (input.beforeLocks) {
     if (prefix) await conn.query(prefix);
     prefix = "";
     await input.beforeLocks(drizzle(conn, { schema, mode: "default" }) as unknown as Database);
   }
-  const { postingId, wallets } = await lockWallets(conn, {
+  const { postingId, wallets, peeked } = await lockWallets(conn, {
     prefix,
     reference: input.reference,
     kind: input.kind,
-    limitsEnforced: input.enforceLimits ?? true,
-    userIds: input.walletLegs.map((l) => l.userId),
+    limitsEnforced: enforce,
+    lockIds,
+    peekIds,
     windows,
   });
+  // Wallets with loading caps (small PPI) need their counters checked under the lock: lock them now.
+  const late = new Map<number, Peeked>();
+  const needLock: number[] = [];
+  for (const [id, p] of peeked) {
+    const t = tierFor(p.kycStatus);
+    if (!enforce || (t.monthlyCreditPaise === null && t.yearlyCreditPaise === null)) late.set(id, p);
+    else needLock.push(id);
+  }
+  if (needLock.length > 0) await lockMore(conn, needLock, windows, wallets);
   injectFault("after-lock");
-  const { lines, deltas } = applyLegs(input, wallets, options.release);
+  const { lines, deltas, late: lateWallets } = applyLegs(input, wallets, late, options.release);
   const writes = buildWrites(
     input,
     postingId,
-    { lines, deltas, wallets: [...wallets.values()] },
+    { lines, deltas, wallets: [...wallets.values()], late: lateWallets },
     { ledgerDate, windows },
   );
   if (options.extra) writes.push(...options.extra(postingId));
-  if (options.inTransaction) {
-    // The caller commits; send the writes without COMMIT by reusing the batch path minus its COMMIT.
-    const ids = await sendWritesNoCommit(conn, postingId, writes);
-    return result(postingId, input.reference, lines, ids, ledgerDate);
-  }
-  const ids = await sendWrites(conn, postingId, writes);
-  return result(postingId, input.reference, lines, ids, ledgerDate);
-}
-
-async function sendWritesNoCommit(conn: PoolConnection, postingId: number, writes: Statement[]) {
-  const [rows] = (await conn.query(
-    `${writes.map((s) => s.sql).join("; ")}; SELECT id, reference_number FROM transactions WHERE posting_id = ?`,
-    [...writes.flatMap((s) => s.params), postingId],
-  )) as unknown as [unknown[]];
-  const last = rows[rows.length - 1] as { id: number; reference_number: string }[];
-  return new Map(last.map((r) => [String(r.reference_number), Number(r.id)]));
-}
-
-function result(
-  postingId: number,
-  reference: string,
-  lines: ReturnType<typeof applyLegs>["lines"],
-  ids: Map<string, number>,
-  ledgerDate: string,
-): PostingResult {
-  const posted: PostedLine[] = lines.map((l) => ({
-    id: ids.get(l.referenceNumber) ?? 0,
-    userId: l.leg.userId,
-    referenceNumber: l.referenceNumber,
-    direction: l.leg.direction,
-    amountPaise: l.leg.amountPaise,
-    openingBalancePaise: paise(l.openingPaise),
-    closingBalancePaise: paise(l.closingPaise),
-    ledgerDate,
-  }));
-  return { postingId, reference, lines: posted };
+  const back = await sendWrites(conn, postingId, writes, !options.inTransaction);
+  const posted: PostedLine[] = lines.map((l) => {
+    const row = back.get(l.referenceNumber);
+    if (!row) throw new Error(`ledger line ${l.referenceNumber} missing after write`);
+    return {
+      id: row.id,
+      userId: l.leg.userId,
+      referenceNumber: l.referenceNumber,
+      direction: l.leg.direction,
+      amountPaise: l.leg.amountPaise,
+      openingBalancePaise: paiseFromDecimal(row.openingPaise),
+      closingBalancePaise: paiseFromDecimal(row.closingPaise),
+      ledgerDate,
+    };
+  });
+  return { postingId, reference: input.reference, lines: posted };
 }
 
 /**
@@ -107,5 +110,14 @@ function result(
  */
 export async function post(input: PostingInput): Promise<PostingResult> {
   validatePosting(input);
-  return withLedgerRetry(() => onLedgerConnection((conn) => postOnConnection(conn, input)));
+  const run = (options: PostOptions) =>
+    withLedgerRetry(() => onLedgerConnection((conn) => postOnConnection(conn, input, options)));
+  try {
+    return await run({});
+  } catch (error) {
+    // A late wallet's guard tripped (tier changed, cap reached, wallet gone): the slow path locks
+    // every wallet first and answers with the precise business error (or succeeds if the race passed).
+    if (dbErrno(error) !== MYSQL.NO_REFERENCED_ROW) throw error;
+    return run({ allEarly: true });
+  }
 }

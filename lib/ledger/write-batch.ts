@@ -1,73 +1,51 @@
 /**
  * Round trip B of a posting: every write plus COMMIT as one multi-statement batch, so the wallet rows
- * stay locked for a single network round trip after the checks. If any statement fails, the server
- * stops the batch before COMMIT and the caller rolls back.
+ * stay locked for a single network round trip after the checks. Order: early-locked wallets' lines,
+ * system legs, balances and counters first; then each late (credit-only) wallet is locked, written and
+ * updated at the very end, so a hot recipient's row is held only for the tail of one batch and COMMIT.
+ * If any statement fails, the server stops the batch before COMMIT and the caller rolls back.
  */
 import type { PoolConnection, RowDataPacket } from "mysql2/promise";
 import type { Windows } from "../limits/windows.js";
-import { decimalFromPaise, type Paise } from "../money/index.js";
-import type { PlannedLine, WalletDelta } from "./apply-legs.js";
+import type { LateWallet, PlannedLine, WalletDelta } from "./apply-legs.js";
 import { injectFault, ledgerFaults } from "./faults.js";
 import type { LockedWallet } from "./lock-wallets.js";
 import type { PostingInput } from "./types.js";
+import { dec, insertLines, lateVars, type Statement } from "./write-lines.js";
 
-export type Statement = { sql: string; params: unknown[] };
-const dec = (n: number) => decimalFromPaise(n as Paise);
+export type { Statement };
 
-const LINE_COLUMNS =
-  "user_id, from_account_id, to_account_id, recipient_id, transaction_type, amount, fee_amount, description," +
-  " reference_number, payment_method, status, processed_at, opening_balance, closing_balance, ledger_date," +
-  " user_code, ledger_type, remarks, debit_amount, credit_amount, ip_address, device_info, location," +
-  " posting_id, wallet_seq, balance_cap";
-
-function lineValues(l: PlannedLine, postingId: number, input: PostingInput, ledgerDate: string): unknown[] {
-  const { leg } = l;
-  const debit = leg.direction === "debit";
-  const other = leg.counterpartyUserId ?? null;
-  const ctx = input.context ?? {};
+function usageUpsert(deltas: WalletDelta[], w: Windows): Statement[] {
+  const used = deltas.filter((d) => d.debitPaise > 0 || d.loadPaise > 0 || d.p2pOutPaise > 0);
+  if (used.length === 0) return [];
+  const periods = [
+    ["day", w.day],
+    ["month", w.month],
+    ["fy", w.fy],
+  ] as const;
   return [
-    leg.userId,
-    debit ? leg.userId : other,
-    debit ? other : leg.userId,
-    other,
-    leg.transactionType,
-    dec(leg.amountPaise),
-    dec(leg.feePaise ?? 0),
-    leg.description ?? null,
-    l.referenceNumber,
-    leg.paymentMethod ?? "wallet",
-    "completed",
-    dec(l.openingPaise),
-    dec(l.closingPaise),
-    ledgerDate,
-    l.userCode,
-    leg.ledgerType,
-    leg.remarks ?? null,
-    dec(debit ? leg.amountPaise : 0),
-    dec(debit ? 0 : leg.amountPaise),
-    ctx.ip ?? null,
-    ctx.deviceInfo ?? null,
-    ctx.location ?? null,
-    postingId,
-    l.seq,
-    l.balanceCapPaise === null ? null : dec(l.balanceCapPaise),
+    {
+      sql:
+        "INSERT INTO wallet_limit_usage (user_id, period, period_start, debit_amount, credit_amount, p2p_out_amount) VALUES " +
+        used.flatMap(() => periods.map(() => "(?, ?, ?, ?, ?, ?)")).join(", ") +
+        " ON DUPLICATE KEY UPDATE debit_amount = debit_amount + VALUES(debit_amount)," +
+        " credit_amount = credit_amount + VALUES(credit_amount), p2p_out_amount = p2p_out_amount + VALUES(p2p_out_amount)",
+      params: used.flatMap((u) =>
+        periods.flatMap(([p, start]) => [u.userId, p, start, dec(u.debitPaise), dec(u.loadPaise), dec(u.p2pOutPaise)]),
+      ),
+    },
   ];
 }
 
 export function buildWrites(
   input: PostingInput,
   postingId: number,
-  plan: { lines: PlannedLine[]; deltas: WalletDelta[]; wallets: LockedWallet[] },
+  plan: { lines: PlannedLine[]; deltas: WalletDelta[]; wallets: LockedWallet[]; late: LateWallet[] },
   ctx: { ledgerDate: string; windows: Windows },
 ): Statement[] {
   const out: Statement[] = [];
-  const row = `(${LINE_COLUMNS.split(",")
-    .map((c) => (c.trim() === "processed_at" ? "NOW()" : "?"))
-    .join(", ")})`;
-  out.push({
-    sql: `INSERT INTO transactions (${LINE_COLUMNS}) VALUES ${plan.lines.map(() => row).join(", ")}`,
-    params: plan.lines.flatMap((l) => lineValues(l, postingId, input, ctx.ledgerDate)),
-  });
+  const early = plan.lines.filter((l) => !l.late);
+  if (early.length > 0) out.push(insertLines(early, postingId, input, ctx.ledgerDate));
   if (input.systemLegs.length > 0) {
     out.push({
       sql: `INSERT INTO system_ledger_entries (posting_id, account, debit_amount, credit_amount) VALUES ${input.systemLegs.map(() => "(?, ?, ?, ?)").join(", ")}`,
@@ -80,64 +58,87 @@ export function buildWrites(
     });
   }
   const ws = plan.wallets;
-  const cases = `CASE id ${ws.map(() => "WHEN ? THEN ?").join(" ")} END`;
-  const caseParams = (pick: (w: LockedWallet) => unknown) => ws.flatMap((w) => [w.id, pick(w)]);
-  out.push({
-    sql: `UPDATE users SET wallet_balance = ${cases}, held_balance = ${cases}, wallet_seq = ${cases} WHERE id IN (?)`,
-    params: [
-      ...caseParams((w) => dec(w.balancePaise)),
-      ...caseParams((w) => dec(w.heldPaise)),
-      ...caseParams((w) => w.seq),
-      ws.map((w) => w.id),
-    ],
-  });
-  const usage = plan.deltas.filter((d) => d.debitPaise > 0 || d.loadPaise > 0 || d.p2pOutPaise > 0);
-  if (usage.length > 0) {
-    const periods = [
-      ["day", ctx.windows.day],
-      ["month", ctx.windows.month],
-      ["fy", ctx.windows.fy],
-    ] as const;
+  if (ws.length > 0) {
+    const cases = `CASE id ${ws.map(() => "WHEN ? THEN ?").join(" ")} END`;
+    const caseParams = (pick: (w: LockedWallet) => unknown) => ws.flatMap((w) => [w.id, pick(w)]);
     out.push({
-      sql:
-        "INSERT INTO wallet_limit_usage (user_id, period, period_start, debit_amount, credit_amount, p2p_out_amount) VALUES " +
-        usage.flatMap(() => periods.map(() => "(?, ?, ?, ?, ?, ?)")).join(", ") +
-        " ON DUPLICATE KEY UPDATE debit_amount = debit_amount + VALUES(debit_amount)," +
-        " credit_amount = credit_amount + VALUES(credit_amount), p2p_out_amount = p2p_out_amount + VALUES(p2p_out_amount)",
-      params: usage.flatMap((u) =>
-        periods.flatMap(([p, start]) => [u.userId, p, start, dec(u.debitPaise), dec(u.loadPaise), dec(u.p2pOutPaise)]),
-      ),
+      sql: `UPDATE users SET wallet_balance = ${cases}, held_balance = ${cases}, wallet_seq = ${cases} WHERE id IN (?)`,
+      params: [
+        ...caseParams((w) => dec(w.balancePaise)),
+        ...caseParams((w) => dec(w.heldPaise)),
+        ...caseParams((w) => w.seq),
+        ws.map((w) => w.id),
+      ],
     });
   }
+  const lateIds = new Set(plan.late.map((l) => l.userId));
+  out.push(
+    ...usageUpsert(
+      plan.deltas.filter((d) => !lateIds.has(d.userId)),
+      ctx.windows,
+    ),
+  );
+  for (const [i, lw] of [...plan.late].sort((a, b) => a.userId - b.userId).entries()) {
+    const x = lateVars(i);
+    out.push({ sql: `SET ${x.b} = NULL, ${x.s} = NULL, ${x.k} = NULL`, params: [] });
+    out.push({
+      sql: `SELECT wallet_balance, wallet_seq, kyc_status INTO ${x.b}, ${x.s}, ${x.k} FROM users WHERE id = ? FOR UPDATE`,
+      params: [lw.userId],
+    });
+    out.push(
+      insertLines(
+        plan.lines.filter((l) => l.late && l.leg.userId === lw.userId),
+        postingId,
+        input,
+        ctx.ledgerDate,
+        { i, ...lw },
+      ),
+    );
+    out.push({
+      sql: `UPDATE users SET wallet_balance = ${x.b} + CAST(? AS DECIMAL(15,2)), wallet_seq = ${x.s} + ? WHERE id = ?`,
+      params: [dec(lw.creditPaise), lw.lineCount, lw.userId],
+    });
+  }
+  out.push(
+    ...usageUpsert(
+      plan.deltas.filter((d) => lateIds.has(d.userId)),
+      ctx.windows,
+    ),
+  );
   return out;
 }
 
-/** Sends the writes (+ extra statements), reads back the line ids and commits — one round trip. */
+export type LineReadBack = Map<string, { id: number; openingPaise: string; closingPaise: string }>;
+const READ_BACK =
+  "SELECT id, reference_number, opening_balance, closing_balance FROM transactions WHERE posting_id = ?";
+
+function readBack(rows: RowDataPacket[]): LineReadBack {
+  return new Map(
+    rows.map((r) => [
+      String(r.reference_number),
+      { id: Number(r.id), openingPaise: String(r.opening_balance), closingPaise: String(r.closing_balance) },
+    ]),
+  );
+}
+
+/** Sends the writes (+ extra statements), reads the lines back and (unless `commit` is false) commits — one round trip. */
 export async function sendWrites(
   conn: PoolConnection,
   postingId: number,
   writes: Statement[],
-): Promise<Map<string, number>> {
-  const readBack: Statement = {
-    sql: "SELECT id, reference_number FROM transactions WHERE posting_id = ?",
-    params: [postingId],
-  };
-  const all = [...writes, readBack];
-  let rows: RowDataPacket[];
+  commit = true,
+): Promise<LineReadBack> {
   if (ledgerFaults.hook) {
     // Test mode: one statement at a time, with a fault point after each write (R4).
     for (const [i, s] of writes.entries()) {
       await conn.query(s.sql, s.params);
       injectFault("after-statement", i);
     }
-    [rows] = (await conn.query(readBack.sql, readBack.params)) as [RowDataPacket[], unknown];
-    await conn.query("COMMIT");
-  } else {
-    const [results] = (await conn.query(
-      `${all.map((s) => s.sql).join("; ")}; COMMIT`,
-      all.flatMap((s) => s.params),
-    )) as unknown as [unknown[]];
-    rows = results[results.length - 2] as RowDataPacket[];
+    const [rows] = (await conn.query(READ_BACK, [postingId])) as [RowDataPacket[], unknown];
+    if (commit) await conn.query("COMMIT");
+    return readBack(rows);
   }
-  return new Map(rows.map((r) => [String(r.reference_number), Number(r.id)]));
+  const sql = `${writes.map((s) => s.sql).join("; ")}; ${READ_BACK}${commit ? "; COMMIT" : ""}`;
+  const [results] = (await conn.query(sql, [...writes.flatMap((s) => s.params), postingId])) as unknown as [unknown[]];
+  return readBack(results[results.length - (commit ? 2 : 1)] as RowDataPacket[]);
 }

@@ -57,6 +57,12 @@ type Op = typeof op extends fc.Arbitrary<infer T> ? T : never;
 
 const seen = new Map<string, number>();
 
+function at<T>(items: T[], i: number): T {
+  const v = items[i];
+  if (v === undefined) throw new Error(`no item ${i}`);
+  return v;
+}
+
 async function outcome(p: Promise<unknown>): Promise<string> {
   let result = "ok";
   try {
@@ -70,11 +76,11 @@ async function outcome(p: Promise<unknown>): Promise<string> {
 
 async function step(m: Model, o: Op): Promise<void> {
   if (o.t === "fund") {
-    await fundWallet(m.users[o.u].id, o.amt);
-    m.users[o.u].balance += o.amt;
-    m.users[o.u].loadMonth += o.amt;
+    await fundWallet(at(m.users, o.u).id, o.amt);
+    at(m.users, o.u).balance += o.amt;
+    at(m.users, o.u).loadMonth += o.amt;
   } else if (o.t === "transfer") {
-    const [s, r] = [m.users[o.s], m.users[o.r]];
+    const [s, r] = [at(m.users, o.s), at(m.users, o.r)];
     const expected = predictTransfer(s, r, o.amt);
     if (o.fault)
       ledgerFaults.hook = (stage) => {
@@ -92,7 +98,7 @@ async function step(m: Model, o: Op): Promise<void> {
       r.loadMonth += o.amt;
     }
   } else if (o.t === "hold") {
-    const w = m.users[o.u];
+    const w = at(m.users, o.u);
     const expected = predictHold(w, o.amt);
     const reference = testRef("H");
     let id = 0;
@@ -114,7 +120,7 @@ async function step(m: Model, o: Op): Promise<void> {
     }
   } else if (o.t === "capture" || o.t === "void") {
     if (m.holds.length === 0) return;
-    const h = m.holds[o.h % m.holds.length];
+    const h = at(m.holds, o.h % m.holds.length);
     if (o.t === "capture") {
       const amt = Math.max(1, Math.floor(h.amt * o.frac));
       const posting = {

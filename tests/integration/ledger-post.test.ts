@@ -128,4 +128,36 @@ describe("post()", () => {
     const res = await verifyLedger();
     expect(res.ok).toBe(true);
   });
+
+  it("a late-locked (full-KYC) recipient at its ₹2,00,000 cap trips the batch guard and gets the precise error", async () => {
+    const [a, rich] = [await createTestUser(), await createTestUser()];
+    await fundWallet(a.id, 10_000);
+    await fundWallet(rich.id, 19_999_000);
+    await expect(p2p(a.id, rich.id, 1_001)).rejects.toMatchObject({
+      code: "LIMIT_EXCEEDED",
+      message: expect.stringContaining("recipient"),
+    });
+    const ok = await p2p(a.id, rich.id, 1_000);
+    expect(ok.lines[1]).toMatchObject({
+      userId: rich.id,
+      openingBalancePaise: 19_999_000,
+      closingBalancePaise: 20_000_000,
+    });
+    expect([await balanceOf(a.id), await balanceOf(rich.id)]).toEqual([9_000, 20_000_000]);
+  });
+
+  it("many concurrent credits to one hot wallet keep its chain gap-free", async () => {
+    const hot = await createTestUser();
+    const senders = await Promise.all(Array.from({ length: 10 }, () => createTestUser()));
+    for (const s of senders) await fundWallet(s.id, 1_000);
+    await Promise.all(senders.flatMap((s) => Array.from({ length: 10 }, () => p2p(s.id, hot.id, 7))));
+    expect(await balanceOf(hot.id)).toBe(700);
+    const lines = await db
+      .select({ seq: transactions.walletSeq })
+      .from(transactions)
+      .where(eq(transactions.userId, hot.id));
+    expect(lines.map((l) => l.seq).sort((x, y) => (x ?? 0) - (y ?? 0))).toEqual(
+      Array.from({ length: 100 }, (_, i) => i + 1),
+    );
+  });
 });

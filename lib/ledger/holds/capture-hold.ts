@@ -47,6 +47,7 @@ export async function captureHold(i: CaptureHoldInput): Promise<{ hold: Hold; po
         { ...i.posting, kind: "hold_capture", enforceLimits: i.posting.enforceLimits ?? false },
         {
           inTransaction: true,
+          allEarly: true,
           release: { userId: hold.userId, amountPaise: hold.amountPaise },
           extra: (postingId) => [
             {
