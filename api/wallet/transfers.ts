@@ -7,7 +7,6 @@ import { sendTransfer, transferBodySchema } from "../../lib/wallet/send-transfer
 export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = methods({
   POST: async (ctx) => {
     const user = await requireUser(ctx);
-    await assertRateLimit("moneyPerUser", String(user.id));
     const idempotencyKey = ctx.idempotencyKey();
     const body = await ctx.json(transferBodySchema);
     return sendTransfer({
@@ -16,6 +15,8 @@ export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = methods({
       idempotencyKey,
       path: ctx.url.pathname,
       context: { ip: ctx.ip, deviceInfo: ctx.request.headers.get("user-agent") },
+      // Checked in the same Redis round trip as the idempotency key (fails closed: 503 without Redis).
+      rateLimit: () => assertRateLimit("moneyPerUser", String(user.id)),
     });
   },
 });

@@ -53,6 +53,12 @@ export type IdempotencyScope = { userId: number; key: string; request: Idempoten
 export type IdempotencyOptions = {
   /** Rebuilds the success body from the record's `resourceRef` (when Redis lost the cached copy). */
   reload?: (resourceRef: string) => Promise<unknown>;
+  /**
+   * A Redis-backed check to run in the same round trip as the key lookup — pass the route's money
+   * rate limit: `alongside: () => assertRateLimit("moneyPerUser", id)`. If it throws, the key is
+   * released untouched and its error (RATE_LIMITED, SERVICE_UNAVAILABLE) is the answer.
+   */
+  alongside?: () => Promise<unknown>;
 };
 
 type Cached = { h: string; s: number; b?: unknown; e?: { code: ErrorCode; message: string } };
@@ -119,13 +125,23 @@ export async function withIdempotency(
   const base = `idem:${scope.userId}:${requestHash({ method: "KEY", path: "", body: scope.key }).slice(0, 40)}`;
   const keys = [`${base}:res`, `${base}:lock`];
   const token = randomBytes(12).toString("hex");
+  // Issued in the same tick as BEGIN, so Upstash auto-pipelining sends both in one HTTP round trip.
+  const gate = options.alongside?.() ?? Promise.resolve();
   let begin: unknown;
   try {
     begin = await redis.eval(BEGIN, keys, [token, String(LOCK_TTL_MS)]);
   } catch (error) {
+    await gate.catch(() => {});
     throw unavailable(error);
   }
   const [state, raw] = begin as [string, unknown];
+  try {
+    await gate;
+  } catch (error) {
+    // e.g. RATE_LIMITED: give the key back untouched.
+    if (state === "locked") await redis.eval(FINISH, keys, ["", "0", token]).catch(() => {});
+    throw error;
+  }
   if (state === "hit") return answer(parseCached(raw), hash, true);
   if (state === "busy") {
     // The holder may have finished while its cache write failed: the durable record decides.

@@ -29,6 +29,8 @@ export type AdjustmentInput = {
   idempotencyKey: string;
   path: string;
   request: { ip: string | null; userAgent: string | null; requestId: string };
+  /** The route's money rate limit, sent in the same Redis round trip as the idempotency lookup. */
+  rateLimit?: () => Promise<void>;
 };
 
 /** Posts the adjustment once per idempotency key; answers 201 `{transaction}` (the wallet's line). */
@@ -73,6 +75,6 @@ export function adjustWallet(input: AdjustmentInput): Promise<Response> {
       });
       return { status: 201, body: await reload(reference) };
     },
-    { reload },
+    { reload, alongside: input.rateLimit },
   );
 }

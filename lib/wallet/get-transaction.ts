@@ -1,5 +1,5 @@
 /** One ledger line of the caller's wallet; another user's line is indistinguishable from a missing one. */
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { postings, transactions } from "../../db/schema/index.js";
 import type { Database } from "../db/index.js";
@@ -25,19 +25,34 @@ export async function getTransaction(db: Database, userId: number, id: number): 
   return toTransactionView(row);
 }
 
-/** The caller's line of a posting, by the posting's reference (rebuilds idempotent replies). */
+function byPostingQuery(db: Database) {
+  return db
+    .select(transactionViewColumns)
+    .from(transactions)
+    .innerJoin(postings, eq(postings.id, transactions.postingId))
+    .leftJoin(counterpartyUser, eq(counterpartyUser.id, counterpartyIdSql))
+    .where(
+      and(eq(postings.reference, sql.placeholder("reference")), eq(transactions.userId, sql.placeholder("userId"))),
+    )
+    .limit(1)
+    .prepare();
+}
+
+// Built once per handle: this read follows every transfer, and drizzle's query building is most of its CPU.
+const preparedByPosting = new WeakMap<Database, ReturnType<typeof byPostingQuery>>();
+
+/** The caller's line of a posting, by the posting's reference (the transfer answer and its replays). */
 export async function getTransactionByPosting(
   db: Database,
   userId: number,
   reference: string,
 ): Promise<TransactionView> {
-  const [row] = await db
-    .select(transactionViewColumns)
-    .from(transactions)
-    .innerJoin(postings, eq(postings.id, transactions.postingId))
-    .leftJoin(counterpartyUser, eq(counterpartyUser.id, counterpartyIdSql))
-    .where(and(eq(postings.reference, reference), eq(transactions.userId, userId)))
-    .limit(1);
+  let query = preparedByPosting.get(db);
+  if (!query) {
+    query = byPostingQuery(db);
+    preparedByPosting.set(db, query);
+  }
+  const [row] = await query.execute({ reference, userId });
   if (!row) throw new AppError("NOT_FOUND", "Transaction not found.");
   return toTransactionView(row);
 }

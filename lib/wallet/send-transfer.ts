@@ -24,6 +24,8 @@ export type SendTransferInput = {
   idempotencyKey: string;
   path: string;
   context?: PostingContext;
+  /** The route's money rate limit, sent in the same Redis round trip as the idempotency lookup. */
+  rateLimit?: () => Promise<void>;
 };
 
 /** Answers 201 `{transaction}` (the sender's debit line), or the key's first answer on a retry. */
@@ -45,6 +47,6 @@ export function sendTransfer(input: SendTransferInput): Promise<Response> {
       });
       return { status: 201, body: await reload(reference) };
     },
-    { reload },
+    { reload, alongside: input.rateLimit },
   );
 }

@@ -8,7 +8,6 @@ import { adjustmentBodySchema, adjustmentParamsSchema, adjustWallet } from "../.
 export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = methods({
   POST: async (ctx) => {
     const admin = await requireUser(ctx, { roles: ["admin"] });
-    await assertRateLimit("moneyPerUser", String(admin.id));
     const { userId } = ctx.query(adjustmentParamsSchema);
     const idempotencyKey = ctx.idempotencyKey();
     const body = await ctx.json(adjustmentBodySchema);
@@ -20,6 +19,8 @@ export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = methods({
       idempotencyKey,
       path: ctx.url.pathname,
       request: auditRequestInfo(ctx),
+      // Checked in the same Redis round trip as the idempotency key (fails closed: 503 without Redis).
+      rateLimit: () => assertRateLimit("moneyPerUser", String(admin.id)),
     });
   },
 });
