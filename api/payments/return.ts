@@ -4,7 +4,8 @@ import { methods } from "../../lib/http/index.js";
 import { handleReturn } from "../../lib/payments/index.js";
 import { assertRateLimit } from "../../lib/ratelimit/index.js";
 
-const querySchema = z.object({ merchantOrderId: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/) }).strict();
+// Not strict: this is a provider redirect, and an extra parameter must not strand the customer on an error.
+const querySchema = z.object({ merchantOrderId: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/) });
 
 export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = methods({
   GET: async (ctx) => {

@@ -6,6 +6,8 @@
  */
 
 import { waitUntil } from "@vercel/functions";
+import { eq } from "drizzle-orm";
+import { payments } from "../../db/schema/payments.js";
 import { db } from "../db/index.js";
 import { env } from "../env.js";
 import { AppError } from "../http/errors.js";
@@ -55,7 +57,10 @@ async function applyEvent(envelope: WebhookEnvelope): Promise<void> {
     if (refund) await syncRefund(refund.id);
   } else if (payload.merchantOrderId) {
     const payment = await findPaymentByMerchantOrderId(db, payload.merchantOrderId);
-    if (payment) await syncPayment(payment.id);
-    else logger.info({ event: envelope.event }, "phonepe webhook: unknown merchantOrderId ignored");
+    if (payment) {
+      // Kept for support only (seed column `callback_data`); never read for money decisions.
+      await db.update(payments).set({ callbackData: envelope }).where(eq(payments.id, payment.id));
+      await syncPayment(payment.id);
+    } else logger.info({ event: envelope.event }, "phonepe webhook: unknown merchantOrderId ignored");
   }
 }

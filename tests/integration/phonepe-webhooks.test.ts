@@ -121,6 +121,7 @@ describe("webhooks → exactly one credit", () => {
     expect(await balanceOf(user.id)).toBe(25_000);
     const row = await paymentRow(id);
     expect(row).toMatchObject({ status: "success", paymentMethod: "upi", flagReason: null });
+    expect(row.callbackData).toMatchObject({ event: "checkout.order.completed", payload: { merchantOrderId: mid } });
     expect(row.transactionId).not.toBeNull();
     expect((await auditActions(id)).filter((a) => a === "payment.succeeded")).toHaveLength(1);
 
