@@ -1,8 +1,9 @@
 /**
  * Round trip B of a posting: every write plus COMMIT as one multi-statement batch, so the wallet rows
- * stay locked for a single network round trip after the checks. Order: early-locked wallets' lines,
- * system legs, balances and counters first; then each late (credit-only) wallet is locked, written and
- * updated at the very end, so a hot recipient's row is held only for the tail of one batch and COMMIT.
+ * stay locked for a single network round trip after the checks. Late (credit-only) wallets are locked
+ * at the START of the batch — the counterparty foreign keys of the other lines would otherwise take a
+ * shared lock on the hot row first and turn every pair of postings into an S→X upgrade deadlock — and
+ * then held only for the rest of this one server-side batch and COMMIT (no network round trip).
  * If any statement fails, the server stops the batch before COMMIT and the caller rolls back.
  */
 import type { PoolConnection, RowDataPacket } from "mysql2/promise";
@@ -44,6 +45,22 @@ export function buildWrites(
   ctx: { ledgerDate: string; windows: Windows },
 ): Statement[] {
   const out: Statement[] = [];
+  for (const [i, lw] of [...plan.late].sort((a, b) => a.userId - b.userId).entries()) {
+    const x = lateVars(i);
+    const lines = plan.lines.filter((l) => l.late && l.leg.userId === lw.userId);
+    out.push(
+      { sql: `SET ${x.b} = NULL, ${x.s} = NULL, ${x.k} = NULL`, params: [] },
+      {
+        sql: `SELECT wallet_balance, wallet_seq, kyc_status INTO ${x.b}, ${x.s}, ${x.k} FROM users WHERE id = ? FOR UPDATE`,
+        params: [lw.userId],
+      },
+      insertLines(lines, postingId, input, ctx.ledgerDate, { i, ...lw }),
+      {
+        sql: `UPDATE users SET wallet_balance = ${x.b} + CAST(? AS DECIMAL(15,2)), wallet_seq = ${x.s} + ? WHERE id = ?`,
+        params: [dec(lw.creditPaise), lw.lineCount, lw.userId],
+      },
+    );
+  }
   const early = plan.lines.filter((l) => !l.late);
   if (early.length > 0) out.push(insertLines(early, postingId, input, ctx.ledgerDate));
   if (input.systemLegs.length > 0) {
@@ -71,37 +88,10 @@ export function buildWrites(
       ],
     });
   }
-  const lateIds = new Set(plan.late.map((l) => l.userId));
+  // Counters in ascending user order (the usage PK), so two batches never take them in opposite order.
   out.push(
     ...usageUpsert(
-      plan.deltas.filter((d) => !lateIds.has(d.userId)),
-      ctx.windows,
-    ),
-  );
-  for (const [i, lw] of [...plan.late].sort((a, b) => a.userId - b.userId).entries()) {
-    const x = lateVars(i);
-    out.push({ sql: `SET ${x.b} = NULL, ${x.s} = NULL, ${x.k} = NULL`, params: [] });
-    out.push({
-      sql: `SELECT wallet_balance, wallet_seq, kyc_status INTO ${x.b}, ${x.s}, ${x.k} FROM users WHERE id = ? FOR UPDATE`,
-      params: [lw.userId],
-    });
-    out.push(
-      insertLines(
-        plan.lines.filter((l) => l.late && l.leg.userId === lw.userId),
-        postingId,
-        input,
-        ctx.ledgerDate,
-        { i, ...lw },
-      ),
-    );
-    out.push({
-      sql: `UPDATE users SET wallet_balance = ${x.b} + CAST(? AS DECIMAL(15,2)), wallet_seq = ${x.s} + ? WHERE id = ?`,
-      params: [dec(lw.creditPaise), lw.lineCount, lw.userId],
-    });
-  }
-  out.push(
-    ...usageUpsert(
-      plan.deltas.filter((d) => lateIds.has(d.userId)),
+      [...plan.deltas].sort((a, b) => a.userId - b.userId),
       ctx.windows,
     ),
   );
