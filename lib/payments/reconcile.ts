@@ -11,13 +11,28 @@ import { syncPayment } from "./sync-payment.js";
 import { syncRefund } from "./sync-refund.js";
 
 export const RECONCILE_BATCH = 25;
+/** Stop starting new checks after this long: the function has 30 s and PhonePe may be slow (3 × timeout per call). */
+export const RECONCILE_BUDGET_MS = 18_000;
 
-export type ReconcileReport = { paymentsChecked: number; refundsChecked: number; holdsExpired: number; errors: number };
+export type ReconcileReport = {
+  paymentsChecked: number;
+  refundsChecked: number;
+  holdsExpired: number;
+  errors: number;
+  /** True when the time budget ended the run early; the rest stays due for the next run. */
+  truncated: boolean;
+};
 
 export async function reconcilePayments(now = new Date(), batch = RECONCILE_BATCH): Promise<ReconcileReport> {
+  const started = Date.now();
+  const outOfTime = () => Date.now() - started > RECONCILE_BUDGET_MS;
   let errors = 0;
+  let paymentsChecked = 0;
+  let refundsChecked = 0;
   const paymentIds = await duePaymentIds(db, now, batch);
   for (const id of paymentIds) {
+    if (outOfTime()) break;
+    paymentsChecked++;
     try {
       await syncPayment(id, now);
     } catch (error) {
@@ -25,8 +40,10 @@ export async function reconcilePayments(now = new Date(), batch = RECONCILE_BATC
       logger.error({ err: error, paymentId: id }, "reconcile: payment sync failed");
     }
   }
-  const refundIds = await dueRefundIds(db, now, batch);
+  const refundIds = outOfTime() ? [] : await dueRefundIds(db, now, batch);
   for (const id of refundIds) {
+    if (outOfTime()) break;
+    refundsChecked++;
     try {
       await syncRefund(id, now);
     } catch (error) {
@@ -35,5 +52,6 @@ export async function reconcilePayments(now = new Date(), batch = RECONCILE_BATC
     }
   }
   const holdsExpired = await sweepExpiredHolds(now);
-  return { paymentsChecked: paymentIds.length, refundsChecked: refundIds.length, holdsExpired, errors };
+  const truncated = paymentsChecked < paymentIds.length || refundsChecked < refundIds.length || outOfTime();
+  return { paymentsChecked, refundsChecked, holdsExpired, errors, truncated };
 }

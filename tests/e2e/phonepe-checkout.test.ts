@@ -38,7 +38,7 @@ afterAll(async () => {
   await pool.end();
 });
 
-async function payInBrowser(webhookDelayMs: number, amountPaise: number) {
+async function payInBrowser(webhookDelayMs: number, amountPaise: number, button = "#pay", expected = "success") {
   await resetSim();
   await simConfig({ webhookDelayMs });
   const user = await createTestUser();
@@ -49,16 +49,21 @@ async function payInBrowser(webhookDelayMs: number, amountPaise: number) {
   try {
     await page.goto(redirectUrl);
     expect(await page.textContent("h1")).toContain("PhonePe checkout");
-    await Promise.all([page.waitForURL(/frontend\.test\/payments\/result/), page.click("#pay")]);
+    await Promise.all([page.waitForURL(/frontend\.test\/payments\/result/), page.click(button)]);
     const url = new URL(page.url());
     expect(url.searchParams.get("paymentId")).toBe(String(paymentId));
-    expect(url.searchParams.get("status")).toBe("success");
+    expect(url.searchParams.get("status")).toBe(expected);
     expect(await page.textContent("#result")).toBe("Payment result");
     // The customer reloads the return URL: nothing more happens.
     await page.goto(`${server.url}/api/payments/return?merchantOrderId=${merchantOrderId}`);
-    expect(page.url()).toContain("status=success");
+    expect(page.url()).toContain(`status=${expected}`);
   } finally {
     await page.close();
+  }
+  if (expected !== "success") {
+    expect(await creditPostings(merchantOrderId)).toBe(0);
+    expect(await balanceOf(user.id)).toBe(0);
+    return;
   }
   await waitFor(
     async () => (await simWebhooks()).some((w) => w.event === "checkout.order.completed" && w.status === 200),
@@ -76,5 +81,9 @@ describe("PhonePe checkout in Chromium", () => {
 
   it("redirect before the webhook: the return page confirms with PhonePe; the late webhook adds nothing", async () => {
     await payInBrowser(700, 31_500);
+  });
+
+  it("Leave pending: back to the result page as pending, nothing credited", async () => {
+    await payInBrowser(0, 11_100, "#pending", "pending");
   });
 });
