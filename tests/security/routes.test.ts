@@ -265,6 +265,25 @@ describe.each(protectedRoutes.map((r) => [key(r.method, r.path), r] as const))("
   });
 });
 
+describe("idempotency keys are scoped to their user (BOLA)", () => {
+  it("another user's key with the same body starts a new operation, never replays the first user's response", async () => {
+    const [a, b] = [await createTestUser({ role: "customer" }), await createTestUser({ role: "customer" })];
+    const key = `shared-${Date.now()}`;
+    const body = { amountPaise: 1200 };
+    const first = await invoke("POST", "/api/payments/initiate", { token: a.token, body, idempotencyKey: key });
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    const second = await invoke("POST", "/api/payments/initiate", { token: b.token, body, idempotencyKey: key });
+    expect(second.status, JSON.stringify(second.body)).toBe(201);
+    expect(second.headers.get("idempotent-replayed")).toBeNull();
+    expect(second.body.paymentId).not.toBe(first.body.paymentId);
+    expect(second.body.merchantOrderId).not.toBe(first.body.merchantOrderId);
+    // And A's own retry is the replay.
+    const replay = await invoke("POST", "/api/payments/initiate", { token: a.token, body, idempotencyKey: key });
+    expect(replay.body.paymentId).toBe(first.body.paymentId);
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+  });
+});
+
 const publicRoutes = ROUTES.filter((r) => r.auth === "public");
 describe("public routes", () => {
   // The "public" label must be true (not a forgotten auth check hiding behind a 401 nobody probes).
