@@ -51,7 +51,6 @@ export async function creditPayment(payment: Payment, status: OrderStatus, now =
             paymentMethod: method,
             providerState: status.state.slice(0, 32),
             phonepeTransactionId: payment.phonepeTransactionId ?? status.orderId ?? null,
-            gatewayResponse: JSON.stringify(status).slice(0, 60_000),
             nextCheckAt: null,
             lastCheckedAt: now,
           })

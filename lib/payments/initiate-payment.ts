@@ -27,6 +27,7 @@ export type InitiateInput = { userId: number; amountPaise: Paise; idempotencyKey
 const returnUrl = (merchantOrderId: string) =>
   `${env.PUBLIC_BASE_URL}/api/payments/return?merchantOrderId=${encodeURIComponent(merchantOrderId)}`;
 
+/** The pay response is kept in `gateway_response` for the life of the row (replays rebuild the 201 from it). */
 function storedRedirect(gatewayResponse: string | null): string | null {
   try {
     const value = gatewayResponse ? (JSON.parse(gatewayResponse) as { redirectUrl?: unknown }) : null;

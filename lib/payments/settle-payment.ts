@@ -48,7 +48,6 @@ export async function flagAmountMismatch(payment: Payment, status: OrderStatus, 
         status: "failed",
         flagReason: "amount_mismatch",
         providerState: status.state.slice(0, 32),
-        gatewayResponse: JSON.stringify(status).slice(0, 60_000),
         nextCheckAt: null,
         lastCheckedAt: now,
       })

@@ -45,9 +45,9 @@ afterAll(async () => {
 
 const goodAuth = () => webhookAuthorization(env.PHONEPE_WEBHOOK_USERNAME, env.PHONEPE_WEBHOOK_PASSWORD);
 
-async function paidOrder(amountPaise = 25_000, kycStatus: "verified" | "pending" = "verified") {
+async function paidOrder(amountPaise = 25_000, kycStatus: "verified" | "pending" = "verified", key?: string) {
   const user = await createTestUser({ kycStatus });
-  const res = await initiate(user, amountPaise);
+  const res = await initiate(user, amountPaise, key);
   expect(res.status).toBe(201);
   return { user, id: res.body.paymentId as number, mid: res.body.merchantOrderId as string, body: res.body };
 }
@@ -103,7 +103,7 @@ describe("initiate", () => {
 describe("webhooks → exactly one credit", () => {
   it("duplicate deliveries, a replay and 10 parallel replays credit once; the return page then shows success", async () => {
     await simConfig({ webhookDuplicates: 2 });
-    const { user, id, mid } = await paidOrder(25_000);
+    const { user, id, mid } = await paidOrder(25_000, "verified", "dup-key");
     expect((await sim(`/orders/${mid}/complete`)).status).toBe(200);
     await waitFor(async () => (await paymentRow(id)).status === "success", 8000, "credit");
     const delivered = (await simWebhooks()).filter((w) => w.event === "checkout.order.completed");
@@ -128,6 +128,18 @@ describe("webhooks → exactly one credit", () => {
     const ret = await fetch(`${server.url}/api/payments/return?merchantOrderId=${mid}`, { redirect: "manual" });
     expect(ret.status).toBe(302);
     expect(ret.headers.get("location")).toBe(`http://frontend.test/payments/result?paymentId=${id}&status=success`);
+    // A replay of the initiate after Redis lost its cache rebuilds the same 201 from the row.
+    const { redis } = await import("../../lib/redis.js");
+    const cached = await redis.keys(`idem:${user.id}:*`);
+    expect(cached.length).toBeGreaterThan(0);
+    for (const key of cached) await redis.del(key);
+    const replayed = await initiate(user, 25_000, "dup-key");
+    expect(replayed.status).toBe(201);
+    expect(replayed.body).toMatchObject({
+      paymentId: id,
+      merchantOrderId: mid,
+      redirectUrl: expect.stringContaining(mid),
+    });
     expect((await getPaymentApi(user, id)).body).toMatchObject({
       status: "success",
       paymentMethod: "upi",
