@@ -167,6 +167,31 @@ describe("KYC state machine with POST /api/admin/kyc/[userId]", () => {
     expect(again.status).toBe(409);
     expect(again.body.error.message).toMatch(/under review/);
 
+    // The reviewer sees the submission masked, never the numbers.
+    const review = await call<Record<string, unknown>>(adminKyc, {
+      path: `/api/admin/kyc/${user.id}`,
+      query: { userId: user.id },
+      token: admin.token,
+    });
+    expect(review.status).toBe(200);
+    expect(review.body).toMatchObject({
+      userId: user.id,
+      kycStatus: "pending",
+      panMasked: expect.stringMatching(/^[A-Z]{5}\*{4}[A-Z]$/),
+      aadhaarMasked: expect.stringMatching(/^XXXX XXXX \d{4}$/),
+    });
+    expect(Object.keys(review.body)).not.toContain("panEncrypted");
+    const unknownReview = await call(adminKyc, {
+      path: "/api/admin/kyc/2000000000",
+      query: { userId: 2_000_000_000 },
+      token: admin.token,
+    });
+    expect(unknownReview.status).toBe(404);
+    expect(
+      (await call(adminKyc, { path: `/api/admin/kyc/${user.id}`, query: { userId: user.id }, token: user.token }))
+        .status,
+    ).toBe(403);
+
     const noReason = await decide(admin, user.id, { decision: "rejected" });
     expect(noReason.status).toBe(400);
     expect(noReason.body.error.details?.map((d) => d.path)).toEqual(["reason"]);

@@ -121,6 +121,7 @@ export const ROUTES: RouteSpec[] = [
 
   // ── admin ──────────────────────────────────────────────────────────────────────────────────────
   { method: "GET", path: "/api/admin/audit-logs", auth: ADMIN },
+  { method: "GET", path: "/api/admin/kyc/[userId]", auth: ADMIN, sample: () => ({ params: { userId: NO_SUCH_ID } }) },
   {
     method: "POST",
     path: "/api/admin/kyc/[userId]",

@@ -1,10 +1,16 @@
-// POST /api/admin/kyc/[userId] — admin verifies or rejects a user's pending KYC submission (audited)
+// GET /api/admin/kyc/[userId] — a user's KYC submission, masked (admin review); POST — verify or reject it (audited)
 import { auditRequestInfo } from "../../../lib/audit/index.js";
 import { requireUser } from "../../../lib/auth/index.js";
+import { db } from "../../../lib/db/index.js";
 import { json, methods } from "../../../lib/http/index.js";
-import { decideKyc, kycDecisionSchema, kycUserParamSchema } from "../../../lib/kyc/index.js";
+import { decideKyc, getKyc, kycDecisionSchema, kycUserParamSchema } from "../../../lib/kyc/index.js";
 
 export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = methods({
+  GET: async (ctx) => {
+    await requireUser(ctx, { roles: ["admin"] });
+    const { userId } = ctx.query(kycUserParamSchema);
+    return json({ userId, ...(await getKyc(db, userId)) }, 200, { "cache-control": "no-store" });
+  },
   POST: async (ctx) => {
     const admin = await requireUser(ctx, { roles: ["admin"] });
     const { userId } = ctx.query(kycUserParamSchema);
