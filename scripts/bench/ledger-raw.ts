@@ -1,7 +1,7 @@
 /**
  * Raw post() throughput (no HTTP, no auth, no idempotency): random pairs vs one hot recipient, next to
  * the minimal SQL transfer loop (raw-ceiling.ts) on the same private durable MariaDB. Run:
- *   npx tsx scripts/bench/ledger-raw.ts [seconds=8] [wallets=2000]
+ *   npx tsx scripts/bench/ledger-raw.ts [seconds=8] [wallets=2000] [connections=16,64]
  * Prints transfers/s and p50/p99 per case, the post()/raw ratio and the verifier result.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -15,6 +15,7 @@ import { prepareRawTables, rawTransferLoop } from "./raw-ceiling.js";
 
 const seconds = Number(process.argv[2] ?? 8);
 const wallets = Number(process.argv[3] ?? 2000);
+const concurrency = (process.argv[4] ?? "16,64").split(",").map(Number);
 const dataDir = mkdtempSync(join(tmpdir(), "nexaspay-ledger-bench-"));
 const server = await startMariaDb(ensureBinaries(), { dataDir, durable: true, bufferPoolMb: 512 });
 const url = await ensureDatabase(server.url, "bench");
@@ -117,7 +118,7 @@ const line = (r: { name: string; seconds: number; latencies: number[]; errors?: 
 
 await prepareRawTables(url, wallets);
 console.log(`ledger-raw: ${wallets} wallets, ${seconds} s per case, durable MariaDB (flush=1, doublewrite)`);
-for (const c of [16, 64]) {
+for (const c of concurrency) {
   const rawRandom = line(
     await rawTransferLoop({
       name: `raw SQL random c=${c}`,
