@@ -1,0 +1,119 @@
+/** lib/limits: KYC tiers and per-user limits enforced by post(), assertCanLoad and getLimitsSummary. */
+import { eq } from "drizzle-orm";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { users } from "../../db/schema/index.js";
+import { db, pool } from "../../lib/db/index.js";
+import { assertCanLoad, createHold, getLimitsSummary, post } from "../../lib/ledger/index.js";
+import { limitWindows } from "../../lib/limits/index.js";
+import { paise } from "../../lib/money/index.js";
+import { transfer } from "../../lib/wallet/transfer.js";
+import { createTestUser } from "../helpers/factories.js";
+import { closeLedgerPool, expectLedgerClean, fundWallet, testRef } from "../helpers/ledger.js";
+
+afterEach(() => expectLedgerClean());
+afterAll(async () => {
+  await closeLedgerPool();
+  await pool.end();
+});
+
+const topup = (userId: number, amount: number) =>
+  post({
+    reference: testRef("TOPUP"),
+    kind: "topup",
+    walletLegs: [
+      {
+        userId,
+        direction: "credit",
+        amountPaise: paise(amount),
+        transactionType: "deposit",
+        ledgerType: "TopIn",
+        paymentMethod: "phonepe",
+      },
+    ],
+    systemLegs: [{ account: "phonepe_clearing", direction: "debit", amountPaise: paise(amount) }],
+  });
+
+describe("limits", () => {
+  it("small PPI (pending KYC): ₹10,000 monthly loading and balance caps, with a message naming the limit", async () => {
+    const u = await createTestUser({ kycStatus: "pending" });
+    await topup(u.id, 600_000);
+    await expect(assertCanLoad(u.id, paise(400_001))).rejects.toMatchObject({
+      code: "LIMIT_EXCEEDED",
+      message: expect.stringContaining("Monthly wallet loading limit"),
+    });
+    await expect(topup(u.id, 400_001)).rejects.toMatchObject({
+      code: "LIMIT_EXCEEDED",
+      message: expect.stringContaining("Monthly wallet loading limit"),
+    });
+    await assertCanLoad(u.id, paise(400_000));
+    await topup(u.id, 400_000);
+    const s = await getLimitsSummary(u.id);
+    expect(s).toMatchObject({
+      tier: "small_ppi",
+      maxBalancePaise: 1_000_000,
+      monthlyLoad: { limitPaise: 1_000_000, usedPaise: 1_000_000 },
+      p2p: { allowed: false },
+      daily: { limitPaise: 1_000_000, usedPaise: 0 },
+      balancePaise: 1_000_000,
+    });
+  });
+
+  it("full KYC: balance cap ₹2,00,000 on loading; the user's own lower daily limit wins (min of internal and regulatory)", async () => {
+    const u = await createTestUser();
+    const other = await createTestUser();
+    await db
+      .update(users)
+      .set({ dailyLimit: paise(50_000) })
+      .where(eq(users.id, u.id));
+    await topup(u.id, 19_000_000);
+    await expect(assertCanLoad(u.id, paise(1_000_001))).rejects.toMatchObject({
+      code: "LIMIT_EXCEEDED",
+      message: expect.stringContaining("balance limit"),
+    });
+    await transfer({ senderId: u.id, recipient: other.userCode, amountPaise: paise(30_000) });
+    await expect(
+      transfer({ senderId: u.id, recipient: other.userCode, amountPaise: paise(20_001) }),
+    ).rejects.toMatchObject({
+      code: "LIMIT_EXCEEDED",
+      message: expect.stringContaining("Daily debit limit of ₹500.00"),
+    });
+    // Holds count as spent for the daily limit until they resolve.
+    await expect(
+      createHold({
+        userId: u.id,
+        amountPaise: paise(20_001),
+        reference: testRef("H"),
+        expiresAt: new Date(Date.now() + 60_000),
+        reason: "bill",
+      }),
+    ).rejects.toMatchObject({ code: "LIMIT_EXCEEDED" });
+    const s = await getLimitsSummary(u.id);
+    expect(s).toMatchObject({
+      tier: "full_kyc",
+      daily: { limitPaise: 50_000, usedPaise: 30_000 },
+      monthly: { limitPaise: 10_000_000 },
+      p2p: { allowed: true, monthlyLimitPaise: 1_000_000, usedPaise: 30_000 },
+    });
+  });
+
+  it("admin adjustments skip the checks (and record NULL cap, so the verifier does not flag them) but still count", async () => {
+    const u = await createTestUser({ kycStatus: "pending" });
+    await fundWallet(u.id, 5_000_000); // over the small-PPI cap, on purpose (e.g. a distributor deposit before KYC)
+    expect((await getLimitsSummary(u.id)).monthlyLoad.usedPaise).toBe(5_000_000);
+    await expect(topup(u.id, 1)).rejects.toMatchObject({ code: "LIMIT_EXCEEDED" });
+  });
+
+  it("windows are IST calendar day, month and financial year", () => {
+    // 2026-03-31 19:00 UTC is already 1 April 00:30 in India: a new day, month and financial year.
+    expect(limitWindows(new Date("2026-03-31T19:00:00Z"))).toEqual({
+      day: "2026-04-01",
+      month: "2026-04-01",
+      fy: "2026-04-01",
+    });
+    expect(limitWindows(new Date("2026-03-31T18:00:00Z"))).toEqual({
+      day: "2026-03-31",
+      month: "2026-03-01",
+      fy: "2025-04-01",
+    });
+  });
+});
