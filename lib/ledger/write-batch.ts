@@ -1,9 +1,10 @@
 /**
  * Round trip B of a posting: every write plus COMMIT as one multi-statement batch, so the wallet rows
  * stay locked for a single network round trip after the checks. Late (credit-only) wallets are locked
- * at the START of the batch — the counterparty foreign keys of the other lines would otherwise take a
- * shared lock on the hot row first and turn every pair of postings into an S→X upgrade deadlock — and
- * then held only for the rest of this one server-side batch and COMMIT (no network round trip).
+ * near the END: after the early wallets' lines, system legs, balances and counters, so a hot
+ * recipient's row is held only for its own writes, the lines that name it, and COMMIT. Lines whose
+ * counterparty foreign key points at a late wallet are inserted after its X lock: an FK check before
+ * it would take a shared lock on the hot row and turn concurrent postings into S→X upgrade deadlocks.
  * If any statement fails, the server stops the batch before COMMIT and the caller rolls back.
  */
 import type { PoolConnection, RowDataPacket } from "mysql2/promise";
@@ -45,23 +46,10 @@ export function buildWrites(
   ctx: { ledgerDate: string; windows: Windows },
 ): Statement[] {
   const out: Statement[] = [];
-  for (const [i, lw] of [...plan.late].sort((a, b) => a.userId - b.userId).entries()) {
-    const x = lateVars(i);
-    const lines = plan.lines.filter((l) => l.late && l.leg.userId === lw.userId);
-    out.push(
-      { sql: `SET ${x.b} = NULL, ${x.s} = NULL, ${x.k} = NULL`, params: [] },
-      {
-        sql: `SELECT wallet_balance, wallet_seq, kyc_status INTO ${x.b}, ${x.s}, ${x.k} FROM users WHERE id = ? FOR UPDATE`,
-        params: [lw.userId],
-      },
-      insertLines(lines, postingId, input, ctx.ledgerDate, { i, ...lw }),
-      {
-        sql: `UPDATE users SET wallet_balance = ${x.b} + CAST(? AS DECIMAL(15,2)), wallet_seq = ${x.s} + ? WHERE id = ?`,
-        params: [dec(lw.creditPaise), lw.lineCount, lw.userId],
-      },
-    );
-  }
-  const early = plan.lines.filter((l) => !l.late);
+  const lateIds = new Set(plan.late.map((l) => l.userId));
+  const pointsAtLate = (l: PlannedLine) =>
+    l.leg.counterpartyUserId !== undefined && lateIds.has(l.leg.counterpartyUserId);
+  const early = plan.lines.filter((l) => !l.late && !pointsAtLate(l));
   if (early.length > 0) out.push(insertLines(early, postingId, input, ctx.ledgerDate));
   if (input.systemLegs.length > 0) {
     out.push({
@@ -88,10 +76,35 @@ export function buildWrites(
       ],
     });
   }
-  // Counters in ascending user order (the usage PK), so two batches never take them in opposite order.
+  // Early wallets' counters now; late wallets' after their lock.
   out.push(
     ...usageUpsert(
-      [...plan.deltas].sort((a, b) => a.userId - b.userId),
+      plan.deltas.filter((d) => !lateIds.has(d.userId)),
+      ctx.windows,
+    ),
+  );
+  for (const [i, lw] of [...plan.late].sort((a, b) => a.userId - b.userId).entries()) {
+    const x = lateVars(i);
+    const lines = plan.lines.filter((l) => l.late && l.leg.userId === lw.userId);
+    out.push(
+      { sql: `SET ${x.b} = NULL, ${x.s} = NULL, ${x.k} = NULL`, params: [] },
+      {
+        sql: `SELECT wallet_balance, wallet_seq, kyc_status INTO ${x.b}, ${x.s}, ${x.k} FROM users WHERE id = ? FOR UPDATE`,
+        params: [lw.userId],
+      },
+      insertLines(lines, postingId, input, ctx.ledgerDate, { i, ...lw }),
+      {
+        sql: `UPDATE users SET wallet_balance = ${x.b} + CAST(? AS DECIMAL(15,2)), wallet_seq = ${x.s} + ? WHERE id = ?`,
+        params: [dec(lw.creditPaise), lw.lineCount, lw.userId],
+      },
+    );
+  }
+  // Lines whose counterparty foreign key names a late wallet go after its X lock (no S→X upgrade).
+  const pointing = plan.lines.filter((l) => !l.late && pointsAtLate(l));
+  if (pointing.length > 0) out.push(insertLines(pointing, postingId, input, ctx.ledgerDate));
+  out.push(
+    ...usageUpsert(
+      plan.deltas.filter((d) => lateIds.has(d.userId)),
       ctx.windows,
     ),
   );
