@@ -160,4 +160,43 @@ describe("post()", () => {
       Array.from({ length: 100 }, (_, i) => i + 1),
     );
   });
+
+  it("multi-leg posting: a fee to a system account and two credit lines to one (late-locked) wallet chain correctly", async () => {
+    const [a, b] = [await createTestUser(), await createTestUser()];
+    await fundWallet(a.id, 10_000);
+    await fundWallet(b.id, 300);
+    const feeBefore = await systemAccountBalance("fee_income");
+    const leg = { transactionType: "transfer", ledgerType: "Transfer" } as const;
+    const res = await post({
+      reference: testRef("MULTI"),
+      kind: "p2p",
+      walletLegs: [
+        {
+          ...leg,
+          userId: a.id,
+          direction: "debit",
+          amountPaise: paise(5_000),
+          counterpartyUserId: b.id,
+          feePaise: paise(50),
+        },
+        { ...leg, userId: b.id, direction: "credit", amountPaise: paise(4_000), counterpartyUserId: a.id },
+        {
+          ...leg,
+          userId: b.id,
+          direction: "credit",
+          amountPaise: paise(950),
+          counterpartyUserId: a.id,
+          remarks: "cashback",
+        },
+      ],
+      systemLegs: [{ account: "fee_income", direction: "credit", amountPaise: paise(50) }],
+    });
+    expect(res.lines.map((l) => [l.referenceNumber.slice(-2), l.openingBalancePaise, l.closingBalancePaise])).toEqual([
+      ["D1", 10_000, 5_000],
+      ["C1", 300, 4_300],
+      ["C2", 4_300, 5_250],
+    ]);
+    expect((await systemAccountBalance("fee_income")) - feeBefore).toBe(50);
+    expect([await balanceOf(a.id), await balanceOf(b.id)]).toEqual([5_000, 5_250]);
+  });
 });
