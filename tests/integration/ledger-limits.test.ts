@@ -33,7 +33,53 @@ const topup = (userId: number, amount: number) =>
     systemLegs: [{ account: "phonepe_clearing", direction: "debit", amountPaise: paise(amount) }],
   });
 
+const p2p = (from: number, to: number, amount: number) =>
+  post({
+    reference: testRef("P2P"),
+    kind: "p2p",
+    walletLegs: [
+      {
+        userId: from,
+        direction: "debit",
+        amountPaise: paise(amount),
+        transactionType: "transfer",
+        ledgerType: "Transfer",
+        counterpartyUserId: to,
+      },
+      {
+        userId: to,
+        direction: "credit",
+        amountPaise: paise(amount),
+        transactionType: "transfer",
+        ledgerType: "Transfer",
+        counterpartyUserId: from,
+      },
+    ],
+    systemLegs: [],
+  });
+
 describe("limits", () => {
+  it("enforces KYC tiers: no P2P from pending, balance cap for pending recipients, daily limit", async () => {
+    const pending = await createTestUser({ kycStatus: "pending" });
+    const verified = await createTestUser();
+    await fundWallet(pending.id, 5_000);
+    await fundWallet(verified.id, 5_000_000);
+    await expect(p2p(pending.id, verified.id, 100)).rejects.toMatchObject({ code: "KYC_REQUIRED" });
+    // ₹10,000 small-PPI balance cap on the receiving side (already holds ₹50).
+    await expect(p2p(verified.id, pending.id, 996_000)).rejects.toMatchObject({
+      code: "LIMIT_EXCEEDED",
+      message: expect.stringContaining("recipient"),
+    });
+    // ₹10,000/month P2P to non-registered payees for full-KYC senders.
+    const other = await createTestUser();
+    await p2p(verified.id, other.id, 600_000);
+    await expect(p2p(verified.id, other.id, 400_001)).rejects.toMatchObject({
+      code: "LIMIT_EXCEEDED",
+      message: expect.stringContaining("Monthly P2P"),
+    });
+    await p2p(verified.id, other.id, 400_000);
+  });
+
   it("small PPI (pending KYC): ₹10,000 monthly loading and balance caps, with a message naming the limit", async () => {
     const u = await createTestUser({ kycStatus: "pending" });
     await topup(u.id, 600_000);
