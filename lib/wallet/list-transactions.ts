@@ -3,7 +3,7 @@
  * unique (user_id, wallet_seq) index serves both the filter and the order, so a page costs the same on
  * line 10 and line 1,000,000, and lines inserted meanwhile never shift a page (no OFFSET).
  */
-import { and, desc, eq, gte, lt, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, lt, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { TRANSACTION_STATUSES, TRANSACTION_TYPES, transactions } from "../../db/schema/index.js";
 import type { Database } from "../db/index.js";
@@ -38,21 +38,56 @@ export async function listTransactions(
   if (query.from && query.to && query.from > query.to) {
     throw new AppError("BAD_REQUEST", "`from` must not be after `to`.");
   }
-  const where: (SQL | undefined)[] = [eq(transactions.userId, userId)];
+  const filtered = query.type || query.status || query.from || query.to;
+  const before = query.cursor ? decodeCursor(query.cursor) : NO_CURSOR;
+  const rows = filtered
+    ? await filteredPage(db, userId, query, before)
+    : await pageQuery(db).execute({ userId, before, limit: query.limit + 1 });
+  const page = rows.slice(0, query.limit);
+  const last = page[page.length - 1];
+  const nextCursor = rows.length > query.limit && last?.walletSeq ? encodeCursor(last.walletSeq) : null;
+  return { data: page.map(toTransactionView), nextCursor };
+}
+
+/** Above any wallet_seq (INT): "no cursor" is the same query as any other page. */
+const NO_CURSOR = 2_147_483_647;
+
+function buildPageQuery(db: Database) {
+  return db
+    .select({ ...transactionViewColumns, walletSeq: transactions.walletSeq })
+    .from(transactions)
+    .leftJoin(counterpartyUser, eq(counterpartyUser.id, counterpartyIdSql))
+    .where(
+      and(eq(transactions.userId, sql.placeholder("userId")), lt(transactions.walletSeq, sql.placeholder("before"))),
+    )
+    .orderBy(desc(transactions.walletSeq))
+    .limit(sql.placeholder("limit"))
+    .prepare();
+}
+
+// The unfiltered page (the app's default screen) is built once per handle; filters build per request.
+const prepared = new WeakMap<Database, ReturnType<typeof buildPageQuery>>();
+
+function pageQuery(db: Database) {
+  let query = prepared.get(db);
+  if (!query) {
+    query = buildPageQuery(db);
+    prepared.set(db, query);
+  }
+  return query;
+}
+
+function filteredPage(db: Database, userId: number, query: ListTransactionsQuery, before: number) {
+  const where: (SQL | undefined)[] = [eq(transactions.userId, userId), lt(transactions.walletSeq, before)];
   if (query.type) where.push(eq(transactions.transactionType, query.type));
   if (query.status) where.push(eq(transactions.status, query.status));
   if (query.from) where.push(gte(transactions.createdAt, istDayStart(query.from)));
   if (query.to) where.push(lt(transactions.createdAt, istDayEnd(query.to)));
-  if (query.cursor) where.push(lt(transactions.walletSeq, decodeCursor(query.cursor)));
-  const rows = await db
+  return db
     .select({ ...transactionViewColumns, walletSeq: transactions.walletSeq })
     .from(transactions)
     .leftJoin(counterpartyUser, eq(counterpartyUser.id, counterpartyIdSql))
     .where(and(...where))
     .orderBy(desc(transactions.walletSeq))
     .limit(query.limit + 1);
-  const page = rows.slice(0, query.limit);
-  const last = page[page.length - 1];
-  const nextCursor = rows.length > query.limit && last?.walletSeq ? encodeCursor(last.walletSeq) : null;
-  return { data: page.map(toTransactionView), nextCursor };
 }

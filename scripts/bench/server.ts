@@ -12,4 +12,6 @@ process.on("message", (msg: unknown) => {
 });
 // A clean exit on SIGTERM too, so a --cpu-prof profile is written.
 process.on("SIGTERM", () => process.exit(0));
+// The benchmark died (even by SIGKILL): the IPC channel closes, and so do we.
+process.on("disconnect", () => process.exit(0));
 process.send?.({ url: server.url });

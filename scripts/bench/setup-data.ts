@@ -103,45 +103,61 @@ export async function fundWallets(userIds: number[], amountPaise: number, runId:
 }
 
 /**
- * `lines` one-paisa credit lines for a fresh wallet (no lines yet), each its own `adjustments` posting,
- * created 10 s apart ending now. Uses MariaDB's built-in sequence tables (seq_1_to_N).
+ * `perUser` one-paisa credit lines for each of `users` (fresh wallets with consecutive ids), each line
+ * its own `adjustments` posting, 10 s apart ending now. Posting ids are assigned explicitly (nothing
+ * else writes during setup), so the three tables are filled by three independent INSERT … SELECT over
+ * MariaDB's built-in sequence tables, in parallel on both cores, without joining back.
  */
-export async function generateHistory(pool: Pool, userId: number, lines: number, runId: string): Promise<void> {
-  const [[u]] = await pool.query<RowDataPacket[]>("SELECT user_code, wallet_seq FROM users WHERE id = ?", [userId]);
-  if (!u || Number(u.wallet_seq) !== 0) throw new Error(`history user ${userId} must be a fresh wallet`);
-  const prefix = `BH${runId}u${userId}-`;
-  const conn = await pool.getConnection();
-  try {
-    await conn.query("SET SESSION unique_checks = 0, foreign_key_checks = 0");
-    await conn.query("START TRANSACTION");
-    await conn.query(
-      `INSERT INTO postings (reference, kind, limits_enforced) SELECT CONCAT(?, seq), 'adjustment', 0 FROM seq_1_to_${lines}`,
-      [prefix],
-    );
-    const k = "CAST(SUBSTRING(p.reference, ?) AS UNSIGNED)";
-    await conn.query(
+export async function generateHistory(
+  pool: Pool,
+  users: { id: number }[],
+  perUser: number,
+  runId: string,
+): Promise<void> {
+  const first = users[0]?.id ?? 0;
+  if (users.some((u, i) => u.id !== first + i)) throw new Error("history users must have consecutive ids");
+  const [[fresh]] = await pool.query<RowDataPacket[]>(
+    "SELECT COUNT(*) AS n FROM users WHERE id BETWEEN ? AND ? AND wallet_seq = 0",
+    [first, first + users.length - 1],
+  );
+  if (Number(fresh?.n) !== users.length) throw new Error("history users must be fresh wallets");
+  const [[max]] = await pool.query<RowDataPacket[]>("SELECT COALESCE(MAX(id), 0) AS id FROM postings");
+  const base = Number(max?.id);
+  const from = `FROM seq_1_to_${users.length} w JOIN seq_1_to_${perUser} k`;
+  const pid = `${base} + (w.seq - 1) * ${perUser} + k.seq`;
+  const ts = `NOW() - INTERVAL ((${perUser} - k.seq) * 10) SECOND`;
+  const bulk = async (sql: string, params: unknown[] = []) => {
+    const conn = await pool.getConnection();
+    try {
+      await conn.query("SET SESSION unique_checks = 0, foreign_key_checks = 0");
+      await conn.query(sql, params);
+    } finally {
+      conn.release();
+    }
+  };
+  await Promise.all([
+    bulk(
+      `INSERT INTO postings (id, reference, kind, limits_enforced)
+       SELECT ${pid}, CONCAT(?, w.seq, '-', k.seq), 'adjustment', 0 ${from}`,
+      [`BH${runId}-`],
+    ),
+    bulk(
       `INSERT INTO transactions (user_id, transaction_type, amount, fee_amount, description, reference_number,
          payment_method, status, processed_at, opening_balance, closing_balance, ledger_date, user_code, ledger_type,
          debit_amount, credit_amount, posting_id, wallet_seq, created_at, updated_at)
-       SELECT ?, 'deposit', 0.01, 0, 'Bench history', CONCAT(p.reference, '-C1'), 'wallet', 'completed', x.ts,
-         (x.k - 1) / 100, x.k / 100, DATE(x.ts + INTERVAL 330 MINUTE), ?, 'TopIn', 0, 0.01, p.id, x.k, x.ts, x.ts
-       FROM postings p
-       JOIN (SELECT id, ${k} AS k, NOW() - INTERVAL ((? - ${k}) * 10) SECOND AS ts FROM postings p WHERE p.reference LIKE ?) x
-         ON x.id = p.id`,
-      [userId, u.user_code, prefix.length + 1, lines, prefix.length + 1, `${prefix}%`],
-    );
-    await conn.query(
-      `INSERT INTO system_ledger_entries (posting_id, account, debit_amount, credit_amount)
-       SELECT id, 'adjustments', 0.01, 0 FROM postings WHERE reference LIKE ?`,
-      [`${prefix}%`],
-    );
-    await conn.query("UPDATE users SET wallet_balance = ? / 100, wallet_seq = ? WHERE id = ?", [lines, lines, userId]);
-    await conn.query("COMMIT");
-  } catch (error) {
-    await conn.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    await conn.query("SET SESSION unique_checks = 1, foreign_key_checks = 1").catch(() => {});
-    conn.release();
-  }
+       SELECT u.id, 'deposit', 0.01, 0, 'Bench history', CONCAT(?, w.seq, '-', k.seq, '-C1'), 'wallet', 'completed',
+         ${ts}, (k.seq - 1) / 100, k.seq / 100, DATE(${ts} + INTERVAL 330 MINUTE), u.user_code, 'TopIn', 0, 0.01,
+         ${pid}, k.seq, ${ts}, ${ts}
+       ${from} JOIN users u ON u.id = ${first} + w.seq - 1`,
+      [`BH${runId}-`],
+    ),
+    bulk(`INSERT INTO system_ledger_entries (posting_id, account, debit_amount, credit_amount)
+       SELECT ${pid}, 'adjustments', 0.01, 0 ${from}`),
+  ]);
+  await pool.query("UPDATE users SET wallet_balance = ? / 100, wallet_seq = ? WHERE id BETWEEN ? AND ?", [
+    perUser,
+    perUser,
+    first,
+    first + users.length - 1,
+  ]);
 }

@@ -5,24 +5,18 @@
  * the ledger, bulk-generates ≥ 1,000,000 history lines, then drives real authenticated HTTP:
  *   1. transfers, random pairs, 64 connections, a fresh Idempotency-Key per request
  *   2. transfers, one hot recipient
- *   3. GET /api/wallet/balance
- *   4. GET /api/wallet/transactions?limit=50 at random depths of 25,000-line histories
+ *   3. GET /api/wallet/balance at a steady rate (latency)
+ *   4. GET /api/wallet/transactions?limit=50 at random depths of 25,000-line histories, steady rate
  * then runs the ledger verifier, and measures the raw database ceiling (minimal SQL transfer loop on
  * mysql2, same concurrency) for the end-to-end / raw ratio. Knobs (env): BENCH_SECONDS, BENCH_WALLETS,
- * BENCH_CONNECTIONS, BENCH_POOL_SIZE, BENCH_HISTORY_LINES, BENCH_HISTORY_USERS.
+ * BENCH_CONNECTIONS, BENCH_POOL_SIZE, BENCH_HISTORY_LINES, BENCH_HISTORY_USERS, BENCH_READ_RATE,
+ * BENCH_PROFILE (directory for a V8 CPU profile of the API process).
  */
-import { fork } from "node:child_process";
 import { randomInt, randomUUID } from "node:crypto";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { applyDevEnv } from "../dev-env.js";
-import { ensureDatabase } from "../local/mariadb.js";
-import { applyMigrations } from "../local/migrate.js";
-import { startLocalStack } from "../local/stack.js";
-import { type BenchRequest, closedLoop, type LoadResult, openLoop, percentile, rate } from "./load.js";
+import { type BenchRequest, closedLoop, type LoadResult, openLoop, rate } from "./load.js";
+import { startBenchProcesses } from "./processes.js";
 import { prepareRawTables, rawTransferLoop } from "./raw-ceiling.js";
+import { type Cpu, mark, p99, printReport } from "./report.js";
 
 const knob = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const SECONDS = knob("BENCH_SECONDS", 15);
@@ -31,62 +25,19 @@ const CONNECTIONS = knob("BENCH_CONNECTIONS", 64);
 const POOL_SIZE = knob("BENCH_POOL_SIZE", 24);
 const HISTORY_LINES = knob("BENCH_HISTORY_LINES", 1_000_000);
 const HISTORY_USERS = knob("BENCH_HISTORY_USERS", 40);
+const READ_RATE = knob("BENCH_READ_RATE", 300);
 
 const started = Date.now();
 const log = (msg: string) => console.log(`[bench +${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}`);
 
-const stack = await startLocalStack({ mariadb: { durable: true, bufferPoolMb: 1024, redoLogMb: 512 } });
-let child: ReturnType<typeof fork> | null = null;
-const cleanup = async () => {
-  child?.kill("SIGTERM");
-  await stack.stop().catch(() => {});
-};
-process.on("SIGINT", () => void cleanup().then(() => process.exit(130)));
+const procs = await startBenchProcesses({ poolSize: POOL_SIZE, profileDir: process.env.BENCH_PROFILE });
+process.on("SIGINT", () => void procs.stopAll().then(() => process.exit(130)));
+const { baseUrl, databaseUrl } = procs;
+log(
+  `stack up: MariaDB (durable, 1 GB pool, 512 MB redo), Redis, Upstash bridge and API (own processes), pool ${POOL_SIZE}`,
+);
 
 try {
-  const databaseUrl = await ensureDatabase(stack.mariadb.url, "nexaspay_bench");
-  await applyMigrations(databaseUrl);
-  // Explicit values first: a developer's .env must never point the benchmark at another database.
-  Object.assign(process.env, {
-    DATABASE_URL: databaseUrl,
-    DATABASE_POOL_SIZE: String(POOL_SIZE),
-    UPSTASH_REDIS_REST_URL: stack.bridge.url,
-    UPSTASH_REDIS_REST_TOKEN: stack.bridge.token,
-    LOG_LEVEL: "warn",
-    LOG_PRETTY: "false",
-    NODE_ENV: "development",
-  });
-  applyDevEnv({
-    dataDir: mkdtempSync(join(tmpdir(), "nexaspay-bench-")),
-    port: 0,
-    databaseUrl,
-    upstashUrl: stack.bridge.url,
-    upstashToken: stack.bridge.token,
-  });
-  log(`stack up: MariaDB (durable, 1 GB pool, 512 MB redo) + Redis + bridge; API pool size ${POOL_SIZE}`);
-
-  const serverFile = fileURLToPath(new URL("./server.ts", import.meta.url));
-  // BENCH_PROFILE=dir writes a V8 CPU profile of the API process (open in Chrome DevTools).
-  const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const server = fork(serverFile, [], {
-    execArgv: ["--import", "tsx", ...profile],
-    env: process.env,
-    stdio: "inherit",
-  });
-  child = server;
-  const baseUrl = await new Promise<string>((resolve, reject) => {
-    server.once("message", (m) => resolve((m as { url: string }).url));
-    server.once("exit", (code) => reject(new Error(`API server exited (${code})`)));
-  });
-  const serverCpu = () =>
-    new Promise<number>((resolve) => {
-      server.once("message", (m) => {
-        const { user, system } = (m as { cpu: NodeJS.CpuUsage }).cpu;
-        resolve((user + system) / 1000);
-      });
-      server.send("cpu");
-    });
-
   // lib/ reads the environment at import: only now.
   const { pool } = await import("../../lib/db/index.js");
   const { closeLedgerPool, verifyLedger } = await import("../../lib/ledger/index.js");
@@ -107,7 +58,7 @@ try {
   log(`${WALLETS} wallets funded through the ledger (₹1,000 each)`);
   const perWhale = Math.ceil(HISTORY_LINES / HISTORY_USERS);
   const hist0 = Date.now();
-  for (const w of whales) await data.generateHistory(pool, w.id, perWhale, String(started % 100000));
+  await data.generateHistory(pool, whales, perWhale, String(started % 100000));
   const [[{ n: lines }]] = (await pool.query("SELECT COUNT(*) AS n FROM transactions")) as unknown as [[{ n: number }]];
   log(
     `history: ${perWhale * HISTORY_USERS} lines generated in ${((Date.now() - hist0) / 1000).toFixed(1)} s; transactions table now ${lines} lines`,
@@ -132,11 +83,11 @@ try {
 
   // Server CPU per phase: cores busy, and CPU ms per request — the figure that stays meaningful when
   // other processes share the machine (latency and throughput do not).
-  const cpu = new Map<LoadResult, { cores: number; msPerRequest: number }>();
+  const cpu = new Map<LoadResult, Cpu>();
   const measured = async (label: string, run: () => Promise<LoadResult>) => {
-    const c0 = await serverCpu();
+    const c0 = await procs.serverCpuMs();
     const r = await run();
-    const ms = (await serverCpu()) - c0;
+    const ms = (await procs.serverCpuMs()) - c0;
     cpu.set(r, { cores: ms / (r.seconds * 1000), msPerRequest: ms / Math.max(1, r.requests) });
     log(`${label}: ${r.requests} requests, ${rate(r).toFixed(0)}/s ok, statuses ${JSON.stringify(r.byStatus)}`);
     return r;
@@ -161,22 +112,23 @@ try {
       make: hotRecipient,
     }),
   );
+  // Reads: latency at a steady arrival rate (open loop), below the per-user read limit.
   const balance = await measured("balance", () =>
-    closedLoop({
-      name: "GET balance",
+    openLoop({
+      name: `GET balance @${READ_RATE}/s`,
       baseUrl,
       seconds: 8,
-      connections: CONNECTIONS,
+      rate: READ_RATE,
       make: () => ({ method: "GET", path: "/api/wallet/balance", headers: auth(pick()) }),
     }),
   );
-  // Open loop below the per-user read limit (walletReadPerUser × history users), random depth.
+  const historyRate = Math.min(READ_RATE, HISTORY_USERS * 8);
   const history = await measured("history", () =>
     openLoop({
-      name: "GET 50-line history page",
+      name: `GET 50-line page @${historyRate}/s`,
       baseUrl,
       seconds: 10,
-      rate: Math.min(300, HISTORY_USERS * 8),
+      rate: historyRate,
       make: () => {
         const w = whaleUsers[randomInt(whaleUsers.length)] as (typeof whaleUsers)[number];
         const seq = randomInt(perWhale + 1);
@@ -187,13 +139,18 @@ try {
   );
 
   const v0 = Date.now();
-  const verdict = await verifyLedger();
+  // Checks aggregate over the whole table: keep their temporary tables in memory (and off a shared /tmp).
+  const verifyConn = await pool.getConnection();
+  await verifyConn.query("SET SESSION tmp_table_size = 1073741824, max_heap_table_size = 1073741824");
+  const verdict = await verifyLedger(verifyConn).catch((error: Error) => ({
+    ok: false,
+    violations: [{ check: "verifier_error", detail: error.message }],
+  }));
+  verifyConn.release();
   const verifySeconds = (Date.now() - v0) / 1000;
   log(`verifier: ${verdict.ok ? "clean" : `${verdict.violations.length} violations`} in ${verifySeconds.toFixed(1)} s`);
   for (const v of verdict.violations.slice(0, 10)) console.log(`  ${v.check}: ${v.detail}`);
-  const serverExited = new Promise((r) => server.once("exit", r));
-  server.send("stop");
-  await serverExited;
+  await procs.stopServer();
   await closeLedgerPool();
   await pool.end();
 
@@ -219,45 +176,40 @@ try {
     pick: () => [2 + randomInt(WALLETS - 1), 1],
   });
 
-  const row = (r: LoadResult, target: string) => {
-    const errors = Object.entries(r.byStatus)
-      .filter(([s]) => Number(s) < 200 || Number(s) >= 300)
-      .map(([s, n]) => `${s === "0" ? "net" : s}×${n}`)
-      .join(" ");
-    return [
-      r.name.padEnd(26),
-      String(r.latencies.length).padStart(7),
-      rate(r).toFixed(0).padStart(7),
-      percentile(r.latencies, 50).toFixed(1).padStart(7),
-      percentile(r.latencies, 99).toFixed(1).padStart(7),
-      (errors || "-").padEnd(14),
-      (cpu.has(r) ? `${cpu.get(r)?.cores.toFixed(2)} / ${cpu.get(r)?.msPerRequest.toFixed(2)}` : "-").padEnd(12),
-      target,
-    ].join("  ");
-  };
-  const mark = (pass: boolean) => (pass ? "PASS" : "MISS");
-  const p99 = (r: LoadResult) => percentile(r.latencies, 99);
-  console.log(`
-NexasPay wallet benchmark — ${WALLETS} wallets, ${CONNECTIONS} connections, ${SECONDS} s per transfer phase,
-transactions table ${lines} lines, API pool ${POOL_SIZE}; 2 shared cores, loopback (absolute numbers are relative)
-
-${["phase".padEnd(26), "ok".padStart(7), "per s".padStart(7), "p50 ms".padStart(7), "p99 ms".padStart(7), "errors".padEnd(14), "API cpu/ms·req".padEnd(12), "target"].join("  ")}
-${row(random, `≥1000/s, p99≤100 ms: ${mark(rate(random) >= 1000 && p99(random) <= 100)}`)}
-${row(hotRun, `≥80% of random: ${mark(rate(hotRun) >= 0.8 * rate(random))} (${((100 * rate(hotRun)) / rate(random)).toFixed(0)}%)`)}
-${row(balance, `p99≤5 ms: ${mark(p99(balance) <= 5)}`)}
-${row(history, `p99≤10 ms: ${mark(p99(history) <= 10)}`)}
-${row(rawRandom, "raw DB ceiling")}
-${row(rawHot, "raw DB ceiling")}
-
-end-to-end / raw: random ${((100 * rate(random)) / rate(rawRandom)).toFixed(0)}%, hot ${((100 * rate(hotRun)) / rate(rawHot)).toFixed(0)}%
-API cpu = cores the API process kept busy / its CPU ms per request (load generator and Upstash bridge run in this process)
-ledger verifier after the run: ${verdict.ok ? "clean (all checks)" : `${verdict.violations.length} VIOLATIONS`} in ${verifySeconds.toFixed(1)} s
-total ${((Date.now() - started) / 1000).toFixed(0)} s
-`);
-  await cleanup();
+  const r = rate(random);
+  printReport({
+    title: [
+      `NexasPay wallet benchmark — ${WALLETS} wallets, ${CONNECTIONS} connections, ${SECONDS} s per transfer phase,`,
+      `transactions table ${lines} lines, API pool ${POOL_SIZE}; 2 shared cores, loopback (absolute numbers are relative)`,
+    ].join("\n"),
+    phases: [
+      {
+        result: random,
+        cpu: cpu.get(random),
+        target: `≥1000/s, p99≤100 ms: ${mark(r >= 1000 && p99(random) <= 100)}`,
+      },
+      {
+        result: hotRun,
+        cpu: cpu.get(hotRun),
+        target: `≥80% of random: ${mark(rate(hotRun) >= 0.8 * r)} (${((100 * rate(hotRun)) / r).toFixed(0)}%)`,
+      },
+      { result: balance, cpu: cpu.get(balance), target: `p99≤5 ms: ${mark(p99(balance) <= 5)}` },
+      { result: history, cpu: cpu.get(history), target: `p99≤10 ms: ${mark(p99(history) <= 10)}` },
+      { result: rawRandom, target: "raw DB ceiling" },
+      { result: rawHot, target: "raw DB ceiling" },
+    ],
+    notes: [
+      `end-to-end / raw: random ${((100 * r) / rate(rawRandom)).toFixed(0)}%, hot ${((100 * rate(hotRun)) / rate(rawHot)).toFixed(0)}%`,
+      "API cpu = cores the API process kept busy / its CPU ms per request (the load generator, the Upstash bridge",
+      "and MariaDB are other processes); CPU per request is the figure that stays comparable on a busy machine.",
+      `ledger verifier after the run: ${verdict.ok ? "clean (all checks)" : `${verdict.violations.length} VIOLATIONS`} in ${verifySeconds.toFixed(1)} s`,
+      `total ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    ],
+  });
+  await procs.stopAll();
   process.exit(verdict.ok ? 0 : 1);
 } catch (error) {
   console.error(error);
-  await cleanup();
+  await procs.stopAll();
   process.exit(1);
 }

@@ -1,0 +1,47 @@
+/** The benchmark's summary table: one row per phase, targets marked PASS/MISS, ratios underneath. */
+import { type LoadResult, percentile, rate } from "./load.js";
+
+export type Cpu = { cores: number; msPerRequest: number };
+export type Phase = { result: LoadResult; cpu?: Cpu; target: string };
+
+function row({ result: r, cpu, target }: Phase): string {
+  const errors = Object.entries(r.byStatus)
+    .filter(([s]) => Number(s) < 200 || Number(s) >= 300)
+    .map(([s, n]) => `${s === "0" ? "net" : s}×${n}`)
+    .join(" ");
+  return [
+    r.name.padEnd(30),
+    String(r.latencies.length).padStart(7),
+    rate(r).toFixed(0).padStart(6),
+    percentile(r.latencies, 50).toFixed(1).padStart(7),
+    percentile(r.latencies, 99).toFixed(1).padStart(7),
+    (errors || "-").padEnd(12),
+    (cpu ? `${cpu.cores.toFixed(2)} / ${cpu.msPerRequest.toFixed(2)}` : "-").padEnd(12),
+    target,
+  ].join("  ");
+}
+
+export function printReport(opts: { title: string; phases: Phase[]; notes: string[] }): void {
+  const header = [
+    "phase".padEnd(30),
+    "ok".padStart(7),
+    "per s".padStart(6),
+    "p50 ms".padStart(7),
+    "p99 ms".padStart(7),
+  ];
+  console.log(
+    [
+      "",
+      opts.title,
+      "",
+      [...header, "errors".padEnd(12), "API cpu".padEnd(12), "target"].join("  "),
+      ...opts.phases.map(row),
+      "",
+      ...opts.notes,
+      "",
+    ].join("\n"),
+  );
+}
+
+export const mark = (pass: boolean) => (pass ? "PASS" : "MISS");
+export const p99 = (r: LoadResult) => percentile(r.latencies, 99);
