@@ -32,10 +32,11 @@ function send(agent: Agent, base: URL, req: BenchRequest): Promise<number> {
   });
 }
 
-type Plan = { name: string; baseUrl: string; seconds: number; make: (n: number) => BenchRequest };
+/** Several base URLs (one per API process) are used round-robin, like a load balancer would. */
+type Plan = { name: string; baseUrl: string | string[]; seconds: number; make: (n: number) => BenchRequest };
 
 async function collect(plan: Plan, drive: (one: () => Promise<void>, deadline: number) => Promise<void>) {
-  const base = new URL(plan.baseUrl);
+  const bases = (Array.isArray(plan.baseUrl) ? plan.baseUrl : [plan.baseUrl]).map((u) => new URL(u));
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const byStatus: Record<number, number> = {};
   const latencies: number[] = [];
@@ -43,9 +44,10 @@ async function collect(plan: Plan, drive: (one: () => Promise<void>, deadline: n
   const started = performance.now();
   const deadline = started + plan.seconds * 1000;
   await drive(async () => {
-    const req = plan.make(n++);
+    const i = n++;
+    const req = plan.make(i);
     const t0 = performance.now();
-    const status = await send(agent, base, req);
+    const status = await send(agent, bases[i % bases.length] as URL, req);
     const ms = performance.now() - t0;
     byStatus[status] = (byStatus[status] ?? 0) + 1;
     if (status >= 200 && status < 300) latencies.push(ms);

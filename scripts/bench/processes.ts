@@ -16,8 +16,9 @@ import { type LocalStack, startLocalStack } from "../local/stack.js";
 export type BenchProcesses = {
   stack: LocalStack;
   databaseUrl: string;
-  baseUrl: string;
-  /** CPU ms the API process has used so far. */
+  /** One URL per API process (the load generator spreads requests round-robin). */
+  baseUrls: string[];
+  /** CPU ms the API processes have used so far (summed). */
   serverCpuMs(): Promise<number>;
   stopServer(): Promise<void>;
   stopAll(): Promise<void>;
@@ -35,7 +36,12 @@ function forkTs(file: string, env: NodeJS.ProcessEnv, execArgv: string[] = []): 
   });
 }
 
-export async function startBenchProcesses(opts: { poolSize: number; profileDir?: string }): Promise<BenchProcesses> {
+export async function startBenchProcesses(opts: {
+  poolSize: number;
+  /** API processes, like function instances behind Vercel's router (default 1). */
+  apiProcesses?: number;
+  profileDir?: string;
+}): Promise<BenchProcesses> {
   const stack = await startLocalStack({ mariadb: { durable: true, bufferPoolMb: 1024, redoLogMb: 512 } });
   const children: ChildProcess[] = [];
   const stopAll = async () => {
@@ -65,24 +71,31 @@ export async function startBenchProcesses(opts: { poolSize: number; profileDir?:
     const dataDir = mkdtempSync(join(tmpdir(), "nexaspay-bench-"));
     applyDevEnv({ dataDir, port: 0, databaseUrl, upstashUrl: bridgeUrl, upstashToken: token });
     const profile = opts.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${opts.profileDir}`] : [];
-    const [server, baseUrl] = await forkTs("./server.ts", process.env, profile);
-    children.push(server);
+    const servers = await Promise.all(
+      Array.from({ length: opts.apiProcesses ?? 1 }, () => forkTs("./server.ts", process.env, profile)),
+    );
+    children.push(...servers.map(([c]) => c));
+    const cpuOf = (server: ChildProcess) =>
+      new Promise<number>((resolve) => {
+        server.once("message", (m) => {
+          const { user, system } = (m as { cpu: NodeJS.CpuUsage }).cpu;
+          resolve((user + system) / 1000);
+        });
+        server.send("cpu");
+      });
     return {
       stack,
       databaseUrl,
-      baseUrl,
-      serverCpuMs: () =>
-        new Promise<number>((resolve) => {
-          server.once("message", (m) => {
-            const { user, system } = (m as { cpu: NodeJS.CpuUsage }).cpu;
-            resolve((user + system) / 1000);
-          });
-          server.send("cpu");
-        }),
+      baseUrls: servers.map(([, url]) => url),
+      serverCpuMs: async () => (await Promise.all(servers.map(([c]) => cpuOf(c)))).reduce((a, b) => a + b, 0),
       stopServer: async () => {
-        const exited = new Promise((r) => server.once("exit", r));
-        server.send("stop");
-        await exited;
+        await Promise.all(
+          servers.map(([c]) => {
+            const exited = new Promise((r) => c.once("exit", r));
+            c.send("stop");
+            return exited;
+          }),
+        );
       },
       stopAll,
     };

@@ -10,7 +10,7 @@
  * then runs the ledger verifier, and measures the raw database ceiling (minimal SQL transfer loop on
  * mysql2, same concurrency) for the end-to-end / raw ratio. Knobs (env): BENCH_SECONDS, BENCH_WALLETS,
  * BENCH_CONNECTIONS, BENCH_POOL_SIZE, BENCH_HISTORY_LINES, BENCH_HISTORY_USERS, BENCH_READ_RATE,
- * BENCH_PROFILE (directory for a V8 CPU profile of the API process).
+ * BENCH_API_PROCESSES (default 2), BENCH_PROFILE (directory for a V8 CPU profile of the API process).
  */
 import { randomInt, randomUUID } from "node:crypto";
 import { type BenchRequest, closedLoop, type LoadResult, openLoop, rate } from "./load.js";
@@ -26,15 +26,20 @@ const POOL_SIZE = knob("BENCH_POOL_SIZE", 24);
 const HISTORY_LINES = knob("BENCH_HISTORY_LINES", 1_000_000);
 const HISTORY_USERS = knob("BENCH_HISTORY_USERS", 40);
 const READ_RATE = knob("BENCH_READ_RATE", 300);
+const API_PROCESSES = knob("BENCH_API_PROCESSES", 2);
 
 const started = Date.now();
 const log = (msg: string) => console.log(`[bench +${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}`);
 
-const procs = await startBenchProcesses({ poolSize: POOL_SIZE, profileDir: process.env.BENCH_PROFILE });
+const procs = await startBenchProcesses({
+  poolSize: POOL_SIZE,
+  apiProcesses: API_PROCESSES,
+  profileDir: process.env.BENCH_PROFILE,
+});
 process.on("SIGINT", () => void procs.stopAll().then(() => process.exit(130)));
-const { baseUrl, databaseUrl } = procs;
+const { baseUrls: baseUrl, databaseUrl } = procs;
 log(
-  `stack up: MariaDB (durable, 1 GB pool, 512 MB redo), Redis, Upstash bridge and API (own processes), pool ${POOL_SIZE}`,
+  `stack up: MariaDB (durable, 1 GB pool, 512 MB redo), Redis, Upstash bridge, ${API_PROCESSES} API process(es), pool ${POOL_SIZE}`,
 );
 
 try {
@@ -180,7 +185,7 @@ try {
   printReport({
     title: [
       `NexasPay wallet benchmark — ${WALLETS} wallets, ${CONNECTIONS} connections, ${SECONDS} s per transfer phase,`,
-      `transactions table ${lines} lines, API pool ${POOL_SIZE}; 2 shared cores, loopback (absolute numbers are relative)`,
+      `transactions table ${lines} lines, ${API_PROCESSES} API processes × pool ${POOL_SIZE}; 2 shared cores, loopback (numbers are relative)`,
     ].join("\n"),
     phases: [
       {
