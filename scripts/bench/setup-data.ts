@@ -8,7 +8,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { Pool, ResultSetHeader, RowDataPacket } from "mysql2/promise";
 import { signAccessToken } from "../../lib/auth/index.js";
-import { db } from "../../lib/db/index.js";
 import { newId } from "../../lib/ids.js";
 import { post } from "../../lib/ledger/index.js";
 import { paise } from "../../lib/money/index.js";
@@ -40,7 +39,7 @@ export async function createUsers(pool: Pool, count: number, tag: number): Promi
       [rows.map((r) => [...r, "customer", "verified", 1])],
     );
     // One multi-row INSERT gets consecutive auto-increment ids (innodb_autoinc_lock_mode 1 for simple inserts).
-    rows.forEach((r, j) => out.push({ id: res.insertId + j, userCode: r[5] as string }));
+    for (const [j, r] of rows.entries()) out.push({ id: res.insertId + j, userCode: r[5] as string });
   }
   return out;
 }
