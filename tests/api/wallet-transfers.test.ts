@@ -8,10 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import * as transfersRoute from "../../api/wallet/transfers.js";
 import { transactions } from "../../db/schema/index.js";
 import { db, pool } from "../../lib/db/index.js";
-import { findIdempotencyRecord } from "../../lib/idempotency/index.js";
 import { newId } from "../../lib/ids.js";
-import { assertRateLimit, POLICIES } from "../../lib/ratelimit/index.js";
-import { redis } from "../../lib/redis.js";
 import { getBalance } from "../../lib/wallet/get-balance.js";
 import type { TransactionView } from "../../lib/wallet/transaction-view.js";
 import { createTestUser } from "../helpers/factories.js";
@@ -67,7 +64,7 @@ describe("POST /api/wallet/transfers", () => {
     });
 
     // Sequential retries afterwards: identical status and body every time, still one debit.
-    for (let i = 0; i < 25; i++) {
+    for (let i = 0; i < 10; i++) {
       const again = await send(a.token, body, key);
       expect(again.status).toBe(201);
       expect(again.headers.get("idempotent-replayed")).toBe("true");
@@ -113,21 +110,6 @@ describe("POST /api/wallet/transfers", () => {
     expect(await debits(a.id)).toBe(1);
     expect(await debits(c.id)).toBe(1);
     expect((await getBalance(db, b.id)).balancePaise).toBe(2_000);
-    await expectLedgerClean();
-  });
-
-  it("over the money rate limit → 429 with Retry-After, nothing posted, the key left free", async () => {
-    const [a, b] = await Promise.all([createTestUser(), createTestUser()]);
-    await fundWallet(a.id, 10_000);
-    for (let i = 0; i < POLICIES.moneyPerUser.limit; i++) await assertRateLimit("moneyPerUser", String(a.id));
-    const key = newId("idem");
-    const limited = await send(a.token, { recipient: b.userCode, amountPaise: 100 }, key);
-    expect(limited.status).toBe(429);
-    expect(limited.body.error?.code).toBe("RATE_LIMITED");
-    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
-    expect(await debits(a.id)).toBe(0);
-    expect(await findIdempotencyRecord(db, a.id, key)).toBeNull();
-    expect(await redis.keys(`idem:${a.id}:*`)).toEqual([]);
     await expectLedgerClean();
   });
 

@@ -182,6 +182,36 @@ describe("withIdempotency", () => {
     expect(reuse).toEqual({ status: 201, replayed: null, body: { entityId: e2, done: true } });
   });
 
+  it("a failing check sent alongside (e.g. RATE_LIMITED) answers first and leaves the key free", async () => {
+    const userId = freshUser();
+    const key = newId("k");
+    let ran = false;
+    const limited = await outcome(
+      withIdempotency(
+        { userId, key, request: request({ r: 1 }) },
+        async () => {
+          ran = true;
+          return { status: 201, body: {} };
+        },
+        {
+          alongside: async () => {
+            throw new AppError("RATE_LIMITED", "Too many requests; try again in 5 s.", {
+              headers: { "retry-after": "5" },
+            });
+          },
+        },
+      ),
+    );
+    expect(limited).toMatchObject({ status: 429, body: { code: "RATE_LIMITED" } });
+    expect(ran).toBe(false);
+    expect(await redis.keys(`idem:${userId}:*`)).toEqual([]);
+    const entityId = newId("e", 6);
+    const later = await outcome(
+      withIdempotency({ userId, key, request: request({ r: 1 }) }, (c) => effect(c, entityId)),
+    );
+    expect(later).toEqual({ status: 201, replayed: null, body: { entityId, done: true } });
+  });
+
   it("fails closed with 503 when Redis is unreachable, before running anything", async () => {
     // Only the Redis REST endpoint goes dark; MySQL stays up.
     const realFetch = globalThis.fetch;
