@@ -64,7 +64,7 @@ export function applyLegs(
       lw.lineCount += 1;
       late.set(leg.userId, lw);
       const delta = deltas.get(leg.userId) ?? blankDelta(leg.userId);
-      if (input.kind !== "refund") delta.loadPaise += leg.amountPaise;
+      if (countsAsLoad(input, peek.kycStatus)) delta.loadPaise += leg.amountPaise;
       deltas.set(leg.userId, delta);
       lines.push({
         leg,
@@ -88,7 +88,7 @@ export function applyLegs(
     if (isDebit) {
       delta.debitPaise += leg.amountPaise;
       if (input.kind === "p2p") delta.p2pOutPaise += leg.amountPaise;
-    } else if (input.kind !== "refund") {
+    } else if (countsAsLoad(input, w.kycStatus)) {
       delta.loadPaise += leg.amountPaise;
     }
     deltas.set(w.id, delta);
@@ -120,6 +120,16 @@ export function applyLegs(
     }
   }
   return { lines, deltas: [...deltas.values()], late: [...late.values()] };
+}
+
+/**
+ * Loading counters exist for the tiers that have loading caps (small PPI). A refund returns the
+ * wallet's own money and is not a load. Full-KYC wallets keep no loading counters, so a hot merchant's
+ * credits never touch a counter row (a tier change applies from the next transaction on).
+ */
+function countsAsLoad(input: PostingInput, kycStatus: string | null): boolean {
+  const tier = tierFor(kycStatus);
+  return input.kind !== "refund" && (tier.monthlyCreditPaise !== null || tier.yearlyCreditPaise !== null);
 }
 
 const blankDelta = (userId: number): WalletDelta => ({

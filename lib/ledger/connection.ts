@@ -25,6 +25,14 @@ export function getLedgerPool(): Pool {
     multipleStatements: true,
     ...(env.DATABASE_SSL ? { ssl: { rejectUnauthorized: true } } : {}),
   });
+  // Every ledger transaction is READ COMMITTED: reads under our row locks see the latest commit and
+  // no gap locks are taken. Set once per session (queued before the connection's first use).
+  ledgerPool.on("connection", (c) => {
+    const core = c as unknown as { query: (sql: string, cb: (e: unknown) => void) => void; destroy: () => void };
+    core.query("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED", (e) => {
+      if (e) core.destroy();
+    });
+  });
   return ledgerPool;
 }
 

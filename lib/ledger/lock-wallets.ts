@@ -7,11 +7,12 @@
 import type { PoolConnection, ResultSetHeader, RowDataPacket } from "mysql2/promise";
 import { isDuplicateKey } from "../db/index.js";
 import { AppError } from "../http/errors.js";
-import { EMPTY_COUNTERS, type WindowUsage } from "../limits/check-limits.js";
+import type { WindowUsage } from "../limits/check-limits.js";
 import type { Windows } from "../limits/windows.js";
 import { type Paise, paiseFromDecimal } from "../money/index.js";
 
-export const OPEN_TX = "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; START TRANSACTION;";
+/** The ledger pool's sessions run READ COMMITTED (set once per connection in connection.ts). */
+export const OPEN_TX = "START TRANSACTION;";
 
 export type LockedWallet = {
   id: number;
@@ -46,34 +47,44 @@ export function walletFromRow(r: RowDataPacket): Omit<LockedWallet, "usage"> {
   };
 }
 
-const USAGE_SQL =
-  "SELECT user_id, period, debit_amount, credit_amount, p2p_out_amount FROM wallet_limit_usage" +
-  " WHERE user_id IN (?) AND ((period = 'day' AND period_start = ?) OR (period = 'month' AND period_start = ?)" +
-  " OR (period = 'fy' AND period_start = ?))";
+const WINDOWS = [
+  ["d", "day"],
+  ["m", "month"],
+  ["f", "fy"],
+] as const;
 
+/**
+ * One locking read for wallets AND their three counters (LEFT JOINs on the counters' primary key):
+ * the wallet row is locked first, then its counter rows, always in ascending wallet id order.
+ */
 function lockStatements(ids: number[], w: Windows): { sql: string; params: unknown[] } {
   if (ids.length === 0) return { sql: "", params: [] };
+  const cols = WINDOWS.map(
+    ([a]) => `${a}.debit_amount AS ${a}_debit, ${a}.credit_amount AS ${a}_credit, ${a}.p2p_out_amount AS ${a}_p2p`,
+  );
+  const joins = WINDOWS.map(
+    ([a, period]) =>
+      ` LEFT JOIN wallet_limit_usage ${a} ON ${a}.user_id = u.id AND ${a}.period = '${period}' AND ${a}.period_start = ?`,
+  );
+  const userCols = LOCK_COLUMNS.split(", ").map((c) => `u.${c}`);
   return {
-    sql: ` SELECT ${LOCK_COLUMNS} FROM users WHERE id IN (?) ORDER BY id FOR UPDATE; ${USAGE_SQL};`,
-    params: [ids, ids, w.day, w.month, w.fy],
+    sql: ` SELECT ${[...userCols, ...cols].join(", ")} FROM users u${joins.join("")} WHERE u.id IN (?) ORDER BY u.id FOR UPDATE;`,
+    params: [w.day, w.month, w.fy, ids],
   };
 }
 
-function readLocked(lockedRows: RowDataPacket[], usageRows: RowDataPacket[], into: Map<number, LockedWallet>): void {
-  for (const r of lockedRows) {
+const counters = (r: RowDataPacket, a: string) => ({
+  debitPaise: r[`${a}_debit`] === null ? 0 : money(r[`${a}_debit`]),
+  creditPaise: r[`${a}_credit`] === null ? 0 : money(r[`${a}_credit`]),
+  p2pOutPaise: r[`${a}_p2p`] === null ? 0 : money(r[`${a}_p2p`]),
+});
+
+function readLocked(rows: RowDataPacket[], into: Map<number, LockedWallet>): void {
+  for (const r of rows) {
     into.set(Number(r.id), {
       ...walletFromRow(r),
-      usage: { day: { ...EMPTY_COUNTERS }, month: { ...EMPTY_COUNTERS }, fy: { ...EMPTY_COUNTERS } },
+      usage: { day: counters(r, "d"), month: counters(r, "m"), fy: counters(r, "f") },
     });
-  }
-  for (const r of usageRows) {
-    const wallet = into.get(Number(r.user_id));
-    if (!wallet) continue;
-    wallet.usage[r.period as keyof WindowUsage] = {
-      debitPaise: money(r.debit_amount),
-      creditPaise: money(r.credit_amount),
-      p2pOutPaise: money(r.p2p_out_amount),
-    };
   }
 }
 
@@ -108,13 +119,10 @@ export async function lockWallets(
       throw new AppError("CONFLICT", `A posting with reference ${opts.reference} already exists.`, { cause: error });
     throw error;
   }
-  const tail = (peek ? 1 : 0) + (lock.sql ? 2 : 0);
+  const tail = (peek ? 1 : 0) + (lock.sql ? 1 : 0);
   const postingId = (results[results.length - 1 - tail] as ResultSetHeader).insertId;
   const wallets = new Map<number, LockedWallet>();
-  if (lock.sql) {
-    const at = results.length - (peek ? 3 : 2);
-    readLocked(results[at] as RowDataPacket[], results[at + 1] as RowDataPacket[], wallets);
-  }
+  if (lock.sql) readLocked(results[results.length - (peek ? 2 : 1)] as RowDataPacket[], wallets);
   const peeked = new Map<number, Peeked>();
   if (peek) {
     for (const r of results[results.length - 1] as RowDataPacket[])
@@ -136,6 +144,6 @@ export async function lockMore(
     [...ids].sort((a, b) => a - b),
     windows,
   );
-  const [results] = (await conn.query(lock.sql, lock.params)) as unknown as [unknown[]];
-  readLocked(results[0] as RowDataPacket[], results[1] as RowDataPacket[], into);
+  const [rows] = (await conn.query(lock.sql.replace(/;\s*$/, ""), lock.params)) as unknown as [RowDataPacket[]];
+  readLocked(rows, into);
 }

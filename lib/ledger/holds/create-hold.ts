@@ -34,11 +34,13 @@ async function reserve(conn: PoolConnection, i: CreateHoldInput): Promise<Hold> 
       ` SELECT ${HOLD_COLUMNS} FROM wallet_holds WHERE reference = ?`,
     [i.userId, i.userId, w.day, w.month, w.fy, i.reference],
   )) as unknown as [unknown[]];
-  const row = (results[2] as RowDataPacket[])[0];
+  // Results from the end: [wallet row, counters, existing hold] follow the transaction opener.
+  const at = results.length - 3;
+  const row = (results[at] as RowDataPacket[])[0];
   if (!row) throw new AppError("NOT_FOUND", "Wallet not found.");
   if (i.expiresAt.getTime() <= new Date(row.db_now).getTime())
     throw new AppError("BAD_REQUEST", "A hold must expire in the future.");
-  const existing = (results[4] as RowDataPacket[])[0];
+  const existing = (results[at + 2] as RowDataPacket[])[0];
   if (existing) {
     // A retry of the same reservation returns the original hold; a different one is a conflict.
     const hold = toHold(existing);
@@ -51,7 +53,7 @@ async function reserve(conn: PoolConnection, i: CreateHoldInput): Promise<Hold> 
     throw new AppError("INSUFFICIENT_FUNDS", "Insufficient available balance for this reservation.");
   if (i.enforceLimits ?? true) {
     const usage = emptyUsage();
-    for (const u of results[3] as RowDataPacket[]) {
+    for (const u of results[at + 1] as RowDataPacket[]) {
       usage[u.period as keyof typeof usage] = {
         debitPaise: paiseFromDecimal(String(u.debit_amount)),
         creditPaise: paiseFromDecimal(String(u.credit_amount)),
