@@ -49,13 +49,21 @@ export async function listTransactions(
   return { data: page.map(toTransactionView), nextCursor };
 }
 
+/**
+ * MariaDB otherwise picks `ref` on user_id alone for this non-covering query and walks the wallet's
+ * lines from the newest down to the cursor: O(depth) — 20 ms at depth 10,000 instead of 1 ms. Forcing
+ * the (user_id, wallet_seq) index makes it a range that starts at the cursor (EXPLAIN: key_len 9, not
+ * 4). Not forced for date filters, where idx_user_date may be the better range.
+ */
+const BY_SEQ = "uq_transactions_user_seq";
+
 /** Above any wallet_seq (INT): "no cursor" is the same query as any other page. */
 const NO_CURSOR = 2_147_483_647;
 
 function buildPageQuery(db: Database) {
   return db
     .select({ ...transactionViewColumns, walletSeq: transactions.walletSeq })
-    .from(transactions)
+    .from(transactions, { forceIndex: BY_SEQ })
     .leftJoin(counterpartyUser, eq(counterpartyUser.id, counterpartyIdSql))
     .where(
       and(eq(transactions.userId, sql.placeholder("userId")), lt(transactions.walletSeq, sql.placeholder("before"))),
@@ -85,7 +93,7 @@ function filteredPage(db: Database, userId: number, query: ListTransactionsQuery
   if (query.to) where.push(lt(transactions.createdAt, istDayEnd(query.to)));
   return db
     .select({ ...transactionViewColumns, walletSeq: transactions.walletSeq })
-    .from(transactions)
+    .from(transactions, query.from || query.to ? {} : { forceIndex: BY_SEQ })
     .leftJoin(counterpartyUser, eq(counterpartyUser.id, counterpartyIdSql))
     .where(and(...where))
     .orderBy(desc(transactions.walletSeq))
