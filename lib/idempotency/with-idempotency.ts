@@ -16,12 +16,7 @@ import { AppError, ERROR_STATUS, type ErrorCode, isAppError } from "../http/erro
 import { json } from "../http/respond.js";
 import { logger } from "../log.js";
 import { redis } from "../redis.js";
-import {
-  findIdempotencyRecord,
-  IDEMPOTENCY_RETENTION_MS,
-  type IdempotencyRecord,
-  insertIdempotencyRecord,
-} from "./records.js";
+import { findIdempotencyRecord, type IdempotencyRecord, insertIdempotencyRecord } from "./records.js";
 import { type IdempotentRequest, requestHash } from "./request-hash.js";
 
 /** Business rejections: final for their key and replayed. Anything else (503, deadlock, 500) is not recorded. */
@@ -37,6 +32,11 @@ const FINAL_ERROR_CODES = new Set<ErrorCode>([
 
 /** How long an in-flight lock lives if its holder dies without releasing it. */
 const LOCK_TTL_MS = 30_000;
+/**
+ * Redis keeps the replay copy for an hour — retries come within seconds or minutes — so its memory
+ * stays bounded at any volume; MySQL keeps the durable record for the full retention (≥ 24 h).
+ */
+const REPLAY_CACHE_TTL_MS = 60 * 60 * 1000;
 const REPLAYED = { "idempotent-replayed": "true" };
 
 export type IdempotencyClaim = {
@@ -156,7 +156,7 @@ export async function withIdempotency(
   const finish = async (cached: Cached | null) => {
     released = true;
     try {
-      await redis.eval(FINISH, keys, [cached ? JSON.stringify(cached) : "", String(IDEMPOTENCY_RETENTION_MS), token]);
+      await redis.eval(FINISH, keys, [cached ? JSON.stringify(cached) : "", String(REPLAY_CACHE_TTL_MS), token]);
     } catch (error) {
       // The durable record already holds the answer; the lock simply expires.
       logger.warn({ err: error }, "idempotency: could not update Redis after the request");

@@ -25,7 +25,7 @@ const CONNECTIONS = knob("BENCH_CONNECTIONS", 64);
 const POOL_SIZE = knob("BENCH_POOL_SIZE", 24);
 const HISTORY_LINES = knob("BENCH_HISTORY_LINES", 1_000_000);
 const HISTORY_USERS = knob("BENCH_HISTORY_USERS", 40);
-const READ_RATE = knob("BENCH_READ_RATE", 300);
+const READ_RATE = knob("BENCH_READ_RATE", 200);
 const API_PROCESSES = knob("BENCH_API_PROCESSES", 2);
 
 const started = Date.now();
