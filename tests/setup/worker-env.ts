@@ -3,6 +3,7 @@
  * (created and migrated on first use), a free port for an in-process dev server, and test secrets.
  */
 
+import mysql from "mysql2/promise";
 import { freePort } from "../../scripts/local/free-port.js";
 import { ensureDatabase } from "../../scripts/local/mariadb.js";
 import { applyMigrations } from "../../scripts/local/migrate.js";
@@ -10,8 +11,14 @@ import { applyMigrations } from "../../scripts/local/migrate.js";
 const serverUrl = process.env.TEST_MARIADB_URL;
 if (!serverUrl) throw new Error("TEST_MARIADB_URL missing: tests must run through vitest's global setup");
 
-const databaseUrl = await ensureDatabase(serverUrl, `app_${process.env.VITEST_POOL_ID ?? "1"}`);
+const poolId = Number(process.env.VITEST_POOL_ID ?? "1");
+const databaseUrl = await ensureDatabase(serverUrl, `app_${poolId}`);
 await applyMigrations(databaseUrl);
+// Workers share one Redis, whose rate-limit and idempotency keys are scoped by user id: give each
+// worker's database its own id range so two workers never act as "the same" user in Redis.
+const idOffset = await mysql.createConnection({ uri: databaseUrl });
+await idOffset.query(`ALTER TABLE users AUTO_INCREMENT = ${poolId * 10_000_000}`);
+await idOffset.end();
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
 
