@@ -17,11 +17,19 @@ export async function verifyLedger(q: Queryable | Pool = pool): Promise<VerifyRe
   const conn = await q.getConnection();
   try {
     await conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+    // The GROUP BY checks build temp tables; keep them in memory (on-disk ones in a shared tmpdir
+    // were seen deleted under us on the dev box) — session-only, reset when the connection is reused.
+    await conn.query("SET SESSION tmp_table_size = 536870912, max_heap_table_size = 536870912");
     await conn.query("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
     return await runChecks(conn);
   } finally {
-    await conn.query("ROLLBACK").catch(() => conn.destroy());
-    conn.release();
+    try {
+      await conn.query("ROLLBACK");
+      await conn.query("SET SESSION tmp_table_size = DEFAULT, max_heap_table_size = DEFAULT");
+      conn.release();
+    } catch {
+      conn.destroy();
+    }
   }
 }
 

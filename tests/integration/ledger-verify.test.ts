@@ -1,0 +1,100 @@
+/** verifyLedger() must catch each kind of corruption (a verifier that never fires proves nothing). */
+import { sql } from "drizzle-orm";
+import { afterAll, describe, expect, it } from "vitest";
+import { db, pool } from "../../lib/db/index.js";
+import { createHold, post, verifyLedger } from "../../lib/ledger/index.js";
+import { paise } from "../../lib/money/index.js";
+import { createTestUser } from "../helpers/factories.js";
+import { closeLedgerPool, expectLedgerClean, fundWallet, testRef } from "../helpers/ledger.js";
+
+afterAll(async () => {
+  await closeLedgerPool();
+  await pool.end();
+});
+
+/** Applies `corrupt`, expects exactly the named checks to fire, then `repair`s and expects a clean ledger. */
+async function expectCaught(checks: string[], corrupt: string, repair: string): Promise<void> {
+  await db.execute(sql.raw(corrupt));
+  const res = await verifyLedger();
+  expect(res.ok).toBe(false);
+  expect([...new Set(res.violations.map((v) => v.check))].sort(), JSON.stringify(res.violations)).toEqual(
+    [...checks].sort(),
+  );
+  await db.execute(sql.raw(repair));
+  await expectLedgerClean();
+}
+
+describe("verifyLedger detects", () => {
+  it("balance drift, broken line arithmetic and chains, unbalanced postings, hold drift, cap breaches", async () => {
+    const [a, b] = [await createTestUser(), await createTestUser({ kycStatus: "pending" })];
+    await fundWallet(a.id, 50_000);
+    const res = await post({
+      reference: testRef("V"),
+      kind: "p2p",
+      walletLegs: [
+        {
+          userId: a.id,
+          direction: "debit",
+          amountPaise: paise(10_000),
+          transactionType: "transfer",
+          ledgerType: "Transfer",
+        },
+        {
+          userId: b.id,
+          direction: "credit",
+          amountPaise: paise(10_000),
+          transactionType: "transfer",
+          ledgerType: "Transfer",
+        },
+      ],
+      systemLegs: [],
+    });
+    await createHold({
+      userId: a.id,
+      amountPaise: paise(1_000),
+      reference: testRef("H"),
+      expiresAt: new Date(Date.now() + 60_000),
+      reason: "v",
+    });
+    await expectLedgerClean();
+    const [debit, credit] = res.lines.map((l) => l.id);
+    await expectCaught(
+      ["balance_equals_last_closing"],
+      `UPDATE users SET wallet_balance = wallet_balance + 1 WHERE id = ${a.id}`,
+      `UPDATE users SET wallet_balance = wallet_balance - 1 WHERE id = ${a.id}`,
+    );
+    await expectCaught(
+      ["line_arithmetic", "posting_sums_to_zero"],
+      `UPDATE transactions SET debit_amount = debit_amount + 1, amount = amount + 1 WHERE id = ${debit}`,
+      `UPDATE transactions SET debit_amount = debit_amount - 1, amount = amount - 1 WHERE id = ${debit}`,
+    );
+    await expectCaught(
+      ["chain_link", "line_arithmetic"],
+      `UPDATE transactions SET opening_balance = opening_balance + 5 WHERE id = ${debit}`,
+      `UPDATE transactions SET opening_balance = opening_balance - 5 WHERE id = ${debit}`,
+    );
+    await expectCaught(
+      ["chain_link", "balance_equals_last_closing", "seq_beyond_wallet"],
+      `UPDATE transactions SET wallet_seq = wallet_seq + 10 WHERE id = ${credit}`,
+      `UPDATE transactions SET wallet_seq = wallet_seq - 10 WHERE id = ${credit}`,
+    );
+    await expectCaught(
+      ["held_equals_active_holds"],
+      `UPDATE users SET held_balance = held_balance + 1 WHERE id = ${a.id}`,
+      `UPDATE users SET held_balance = held_balance - 1 WHERE id = ${a.id}`,
+    );
+    await expectCaught(
+      ["credit_within_kyc_cap"],
+      `UPDATE transactions SET balance_cap = 50.00 WHERE id = ${credit}`,
+      `UPDATE transactions SET balance_cap = 10000.00 WHERE id = ${credit}`,
+    );
+    await expectCaught(
+      ["posting_sums_to_zero", "leg_without_posting"],
+      `UPDATE transactions SET posting_id = posting_id + 1000000 WHERE id = ${credit}`,
+      `UPDATE transactions SET posting_id = posting_id - 1000000 WHERE id = ${credit}`,
+    ).catch(async (e) => {
+      await db.execute(sql.raw(`UPDATE transactions SET posting_id = ${res.postingId} WHERE id = ${credit}`));
+      throw e;
+    });
+  });
+});
