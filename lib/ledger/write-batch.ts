@@ -83,25 +83,32 @@ export function buildWrites(
       ctx.windows,
     ),
   );
-  for (const [i, lw] of [...plan.late].sort((a, b) => a.userId - b.userId).entries()) {
-    const x = lateVars(i);
-    const lines = plan.lines.filter((l) => l.late && l.leg.userId === lw.userId);
-    out.push(
-      { sql: `SET ${x.b} = NULL, ${x.s} = NULL, ${x.k} = NULL`, params: [] },
-      {
+  const late = [...plan.late].sort((a, b) => a.userId - b.userId);
+  if (late.length > 0) {
+    const refs = new Map(late.map((lw, i) => [lw.userId, { i, ...lw }]));
+    const vars = late.map((_, i) => lateVars(i));
+    out.push({ sql: `SET ${vars.map((x) => `${x.b} = NULL, ${x.s} = NULL, ${x.k} = NULL`).join(", ")}`, params: [] });
+    for (const [i, lw] of late.entries()) {
+      const x = lateVars(i);
+      out.push({
         sql: `SELECT wallet_balance, wallet_seq, kyc_status INTO ${x.b}, ${x.s}, ${x.k} FROM users WHERE id = ? FOR UPDATE`,
         params: [lw.userId],
-      },
-      insertLines(lines, postingId, input, ctx.ledgerDate, { i, ...lw }),
-      {
+      });
+    }
+    // The late wallets' lines and the lines whose counterparty foreign key names one of them, in one
+    // INSERT after every late X lock is held (an FK check before it would take an S lock: S→X deadlocks).
+    const lines = plan.lines.filter((l) => l.late || pointsAtLate(l));
+    out.push(
+      insertLines(lines, postingId, input, ctx.ledgerDate, (l) => (l.late ? refs.get(l.leg.userId) : undefined)),
+    );
+    for (const [i, lw] of late.entries()) {
+      const x = lateVars(i);
+      out.push({
         sql: `UPDATE users SET wallet_balance = ${x.b} + CAST(? AS DECIMAL(15,2)), wallet_seq = ${x.s} + ? WHERE id = ?`,
         params: [dec(lw.creditPaise), lw.lineCount, lw.userId],
-      },
-    );
+      });
+    }
   }
-  // Lines whose counterparty foreign key names a late wallet go after its X lock (no S→X upgrade).
-  const pointing = plan.lines.filter((l) => !l.late && pointsAtLate(l));
-  if (pointing.length > 0) out.push(insertLines(pointing, postingId, input, ctx.ledgerDate));
   out.push(
     ...usageUpsert(
       plan.deltas.filter((d) => lateIds.has(d.userId)),

@@ -38,6 +38,9 @@ const COLUMNS = [
 type Column = (typeof COLUMNS)[number];
 
 /** Session variables holding a late wallet's row as locked by the batch (`@lb3` balance, `@ls3` seq, `@lk3` KYC). */
+/** A late wallet as the batch refers to it: its variables' index, total credit and cap (null = no guard on the cap). */
+export type LateRef = { i: number; creditPaise: number; capPaise: number | null };
+
 export const lateVars = (i: number) => ({ b: `@lb${i}`, s: `@ls${i}`, k: `@lk${i}` });
 
 function cells(l: PlannedLine, postingId: number, input: PostingInput, ledgerDate: string): Record<Column, unknown> {
@@ -76,7 +79,8 @@ function cells(l: PlannedLine, postingId: number, input: PostingInput, ledgerDat
 }
 
 /**
- * INSERT for `lines`. With `late` (index i and the wallet's total credit), balances and seq are offsets
+ * INSERT for `lines`. For a line of a late wallet (`lateOf`: its variables' index i and the wallet's
+ * total credit in this posting), balances and seq are offsets
  * from the locked row, and `user_id` becomes a guard: when the wallet is gone, no longer full-KYC or
  * would pass its cap, it is 0 and the foreign key aborts the batch before COMMIT (post.ts then re-runs
  * the posting the slow way, which reports the precise error).
@@ -86,11 +90,12 @@ export function insertLines(
   postingId: number,
   input: PostingInput,
   ledgerDate: string,
-  late?: { i: number; creditPaise: number; capPaise: number | null },
+  lateOf?: (line: PlannedLine) => LateRef | undefined,
 ): Statement {
   const params: unknown[] = [];
   const rows = lines.map((l) => {
     const v = cells(l, postingId, input, ledgerDate);
+    const late = lateOf?.(l);
     const sql = COLUMNS.map((col) => {
       if (col === "processed_at") return "NOW()";
       if (late) {
