@@ -89,12 +89,25 @@ try {
   // Server CPU per phase: cores busy, and CPU ms per request — the figure that stays meaningful when
   // other processes share the machine (latency and throughput do not).
   const cpu = new Map<LoadResult, Cpu>();
+  // InnoDB counters tell whether a phase waited on row locks or re-ran deadlocked postings.
+  const innodb = async () => {
+    const [rows] = (await pool.query(
+      "SHOW GLOBAL STATUS WHERE Variable_name IN ('Innodb_deadlocks', 'Innodb_row_lock_waits', 'Innodb_row_lock_time')",
+    )) as unknown as [{ Variable_name: string; Value: string }[]];
+    return Object.fromEntries(rows.map((r) => [r.Variable_name, Number(r.Value)]));
+  };
   const measured = async (label: string, run: () => Promise<LoadResult>) => {
-    const c0 = await procs.serverCpuMs();
+    const [c0, i0] = [await procs.serverCpuMs(), await innodb()];
     const r = await run();
     const ms = (await procs.serverCpuMs()) - c0;
+    const i1 = await innodb();
+    const delta = (k: string) => (i1[k] ?? 0) - (i0[k] ?? 0);
     cpu.set(r, { cores: ms / (r.seconds * 1000), msPerRequest: ms / Math.max(1, r.requests) });
-    log(`${label}: ${r.requests} requests, ${rate(r).toFixed(0)}/s ok, statuses ${JSON.stringify(r.byStatus)}`);
+    log(
+      `${label}: ${r.requests} requests, ${rate(r).toFixed(0)}/s ok, statuses ${JSON.stringify(r.byStatus)}; ` +
+        `InnoDB deadlocks ${delta("Innodb_deadlocks")}, row-lock waits ${delta("Innodb_row_lock_waits")} ` +
+        `(${delta("Innodb_row_lock_time")} ms)`,
+    );
     return r;
   };
 
