@@ -111,7 +111,8 @@ try {
     return r;
   };
 
-  await closedLoop({ name: "warm-up", baseUrl, seconds: 3, connections: CONNECTIONS, make: randomPair });
+  // Warm-up: JIT, pools and the buffer pool, so the first measured phase is not penalised.
+  await closedLoop({ name: "warm-up", baseUrl, seconds: 5, connections: CONNECTIONS, make: randomPair });
   const random = await measured("transfers random", () =>
     closedLoop({
       name: "transfers, random pairs",
