@@ -26,7 +26,7 @@ export type PlannedLine = {
   late: boolean;
 };
 
-/** A credit-only wallet locked inside the write batch, right before COMMIT. */
+/** A credit-only wallet locked late: inside the write batch, after the other wallets' writes (see write-batch.ts). */
 export type LateWallet = { userId: number; creditPaise: number; lineCount: number; capPaise: number | null };
 
 export type HoldRelease = { userId: number; amountPaise: number };
