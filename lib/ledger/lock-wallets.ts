@@ -24,6 +24,7 @@ export type LockedWallet = {
   monthlyLimitPaise: Paise | null;
   userCode: string | null;
   isActive: boolean;
+  openedAt: Date | null;
   usage: WindowUsage;
 };
 
@@ -31,7 +32,7 @@ const money = (v: unknown): number => paiseFromDecimal(String(v));
 const moneyOrNull = (v: unknown): Paise | null => (v === null || v === undefined ? null : paiseFromDecimal(String(v)));
 
 export const LOCK_COLUMNS =
-  "id, wallet_balance, held_balance, wallet_seq, kyc_status, daily_limit, monthly_limit, user_code, is_active";
+  "id, wallet_balance, held_balance, wallet_seq, kyc_status, daily_limit, monthly_limit, user_code, is_active, created_at";
 
 export function walletFromRow(r: RowDataPacket): Omit<LockedWallet, "usage"> {
   return {
@@ -44,6 +45,7 @@ export function walletFromRow(r: RowDataPacket): Omit<LockedWallet, "usage"> {
     monthlyLimitPaise: moneyOrNull(r.monthly_limit),
     userCode: r.user_code ?? null,
     isActive: r.is_active === null ? true : Boolean(Number(r.is_active)),
+    openedAt: r.created_at ? new Date(r.created_at) : null,
   };
 }
 

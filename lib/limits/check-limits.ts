@@ -20,6 +20,8 @@ export type LimitSubject = {
   kycStatus: string | null;
   dailyLimitPaise: Paise | null;
   monthlyLimitPaise: Paise | null;
+  /** When the wallet was opened (users.created_at); null = unknown (no deadline applied). */
+  openedAt: Date | null;
 };
 
 /** What one posting (or hold) does to one wallet. */
@@ -77,6 +79,14 @@ export function checkLimits(subject: LimitSubject, usage: WindowUsage, movement:
   }
   if (movement.loadPaise > 0) {
     const c = movement.loadPaise;
+    if (tier.kycDeadlineDays !== null && subject.openedAt !== null) {
+      const ageDays = (Date.now() - subject.openedAt.getTime()) / 86_400_000;
+      if (ageDays > tier.kycDeadlineDays)
+        throw new AppError(
+          "KYC_REQUIRED",
+          `Complete KYC to add money: wallets without KYC take no new credits after ${tier.kycDeadlineDays} days.`,
+        );
+    }
     if (tier.monthlyCreditPaise !== null && usage.month.creditPaise + c > tier.monthlyCreditPaise)
       throw exceeded("Monthly wallet loading limit", tier.monthlyCreditPaise, usage.month.creditPaise, c);
     if (tier.yearlyCreditPaise !== null && usage.fy.creditPaise + c > tier.yearlyCreditPaise)

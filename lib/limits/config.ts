@@ -28,6 +28,12 @@ export type TierLimits = {
    * product has no wallet-beneficiary registry yet, so the stricter ₹10,000 rule always applies.
    */
   monthlyP2pPaise: Paise;
+  /**
+   * Days after opening within which the wallet must reach full KYC; after that no new credits
+   * (spending what is left stays allowed). RBI's rule for cash-loading small PPIs, applied to every
+   * unverified wallet to be safe (domain-india §0, §1.6). null = no deadline.
+   */
+  kycDeadlineDays: number | null;
 };
 
 const SMALL_PPI: TierLimits = {
@@ -39,6 +45,7 @@ const SMALL_PPI: TierLimits = {
   monthlyDebitPaise: rupees(10_000),
   p2pSend: false,
   monthlyP2pPaise: rupees(0),
+  kycDeadlineDays: 730,
 };
 
 const FULL_KYC: TierLimits = {
@@ -51,6 +58,7 @@ const FULL_KYC: TierLimits = {
   monthlyDebitPaise: rupees(200_000),
   p2pSend: true,
   monthlyP2pPaise: rupees(10_000),
+  kycDeadlineDays: null,
 };
 
 export const LIMIT_TIERS: Record<KycStatus, TierLimits> = {

@@ -17,6 +17,7 @@ export async function readLimitState(userId: number, handle: Database = db): Pro
       monthlyLimitPaise: users.monthlyLimit,
       balancePaise: users.walletBalance,
       heldPaise: users.heldBalance,
+      openedAt: users.createdAt,
     })
     .from(users)
     .where(eq(users.id, userId));
@@ -35,6 +36,7 @@ export async function readLimitState(userId: number, handle: Database = db): Pro
     kycStatus: user.kycStatus,
     dailyLimitPaise: user.dailyLimitPaise,
     monthlyLimitPaise: user.monthlyLimitPaise,
+    openedAt: user.openedAt,
     balancePaise: user.balancePaise,
     heldPaise: user.heldPaise,
     usage,

@@ -1,5 +1,5 @@
 /** lib/limits: KYC tiers and per-user limits enforced by post(), assertCanLoad and getLimitsSummary. */
-import { eq } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { users } from "../../db/schema/index.js";
 import { db, pool } from "../../lib/db/index.js";
@@ -147,6 +147,29 @@ describe("limits", () => {
     await fundWallet(u.id, 5_000_000); // over the small-PPI cap, on purpose (e.g. a distributor deposit before KYC)
     expect((await getLimitsSummary(u.id)).monthlyLoad.usedPaise).toBe(5_000_000);
     await expect(topup(u.id, 1)).rejects.toMatchObject({ code: "LIMIT_EXCEEDED" });
+  });
+
+  it("an unverified wallet older than 730 days takes no new credits but can still spend", async () => {
+    const [old, oldVerified] = [await createTestUser({ kycStatus: "pending" }), await createTestUser()];
+    await fundWallet(old.id, 5_000);
+    const longAgo = new Date(Date.now() - 731 * 86_400_000);
+    await db
+      .update(users)
+      .set({ createdAt: longAgo })
+      .where(inArray(users.id, [old.id, oldVerified.id]));
+    await expect(topup(old.id, 100)).rejects.toMatchObject({
+      code: "KYC_REQUIRED",
+      message: expect.stringContaining("730 days"),
+    });
+    await expect(assertCanLoad(old.id, paise(100))).rejects.toMatchObject({ code: "KYC_REQUIRED" });
+    await createHold({
+      userId: old.id,
+      amountPaise: paise(1_000),
+      reference: testRef("H"),
+      expiresAt: new Date(Date.now() + 60_000),
+      reason: "bill",
+    });
+    await topup(oldVerified.id, 100);
   });
 
   it("windows are IST calendar day, month and financial year", () => {
