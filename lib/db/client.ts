@@ -8,7 +8,8 @@ import mysql from "mysql2/promise";
 import * as schema from "../../db/schema/index.js";
 import { env } from "../env.js";
 
-export const pool = mysql.createPool({
+/** Settings every pool of this API shares (lib/ledger adds multi-statement batches on its own pool). */
+export const POOL_OPTIONS = {
   uri: env.DATABASE_URL,
   connectionLimit: env.DATABASE_POOL_SIZE,
   maxIdle: env.DATABASE_POOL_SIZE,
@@ -22,7 +23,9 @@ export const pool = mysql.createPool({
   supportBigNumbers: true,
   bigNumberStrings: true,
   ...(env.DATABASE_SSL ? { ssl: { rejectUnauthorized: true } } : {}),
-});
+} satisfies mysql.PoolOptions;
+
+export const pool = mysql.createPool(POOL_OPTIONS);
 
 // attachDatabasePool wants the callback pool underneath the promise wrapper; off Vercel it is a no-op.
 attachDatabasePool(pool.pool);

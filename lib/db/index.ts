@@ -1,3 +1,3 @@
-export { type Database, db, pool } from "./client.js";
+export { type Database, db, POOL_OPTIONS, pool } from "./client.js";
 export { dbErrno, isDuplicateKey, isRetryableDbError, MYSQL, mapDbError } from "./errors.js";
-export { type TransactionOptions, type TxContext, withTransaction } from "./transaction.js";
+export { onConnection, type TransactionOptions, type TxContext, withTransaction } from "./transaction.js";

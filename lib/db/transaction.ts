@@ -5,7 +5,7 @@
  * reliability-recipes R4.)
  */
 import { drizzle } from "drizzle-orm/mysql2";
-import type { PoolConnection } from "mysql2/promise";
+import type { Pool, PoolConnection } from "mysql2/promise";
 import * as schema from "../../db/schema/index.js";
 import { type Database, pool } from "./client.js";
 import { isRetryableDbError } from "./errors.js";
@@ -18,16 +18,15 @@ export type TransactionOptions = {
 
 export type TxContext = { tx: Database; conn: PoolConnection };
 
-async function runOnce<T>(fn: (ctx: TxContext) => Promise<T>, isolation?: string): Promise<T> {
-  const conn = await pool.getConnection();
+/**
+ * Runs `fn` on one connection of `from`; on any error the open transaction is rolled back, and a
+ * connection whose ROLLBACK fails is destroyed rather than returned to the pool.
+ */
+export async function onConnection<T>(from: Pool, fn: (conn: PoolConnection) => Promise<T>): Promise<T> {
+  const conn = await from.getConnection();
   let broken = false;
   try {
-    if (isolation) await conn.query(`SET TRANSACTION ISOLATION LEVEL ${isolation}`);
-    await conn.query("START TRANSACTION");
-    const tx = drizzle(conn, { schema, mode: "default" });
-    const result = await fn({ tx, conn });
-    await conn.query("COMMIT");
-    return result;
+    return await fn(conn);
   } catch (error) {
     try {
       await conn.query("ROLLBACK");
@@ -39,6 +38,16 @@ async function runOnce<T>(fn: (ctx: TxContext) => Promise<T>, isolation?: string
     if (broken) conn.destroy();
     else conn.release();
   }
+}
+
+function runOnce<T>(fn: (ctx: TxContext) => Promise<T>, isolation?: string): Promise<T> {
+  return onConnection(pool, async (conn) => {
+    if (isolation) await conn.query(`SET TRANSACTION ISOLATION LEVEL ${isolation}`);
+    await conn.query("START TRANSACTION");
+    const result = await fn({ tx: drizzle(conn, { schema, mode: "default" }), conn });
+    await conn.query("COMMIT");
+    return result;
+  });
 }
 
 /** Runs `fn` in one short transaction; retried from scratch on deadlock / lock-wait timeout. */

@@ -5,35 +5,23 @@
  * sent through it (values are escaped by mysql2), so multi-statement mode adds no injection surface.
  */
 import mysql, { type Pool, type PoolConnection } from "mysql2/promise";
-import { env } from "../env.js";
+import { onConnection, POOL_OPTIONS } from "../db/index.js";
 
 let ledgerPool: Pool | null = null;
 
 export function getLedgerPool(): Pool {
-  ledgerPool ??= mysql.createPool({
-    uri: env.DATABASE_URL,
-    connectionLimit: env.DATABASE_POOL_SIZE,
-    maxIdle: env.DATABASE_POOL_SIZE,
-    idleTimeout: 60_000,
-    enableKeepAlive: true,
-    connectTimeout: 5_000,
-    timezone: "Z",
-    decimalNumbers: false,
-    supportBigNumbers: true,
-    bigNumberStrings: true,
-    dateStrings: ["DATE"],
-    multipleStatements: true,
-    ...(env.DATABASE_SSL ? { ssl: { rejectUnauthorized: true } } : {}),
-  });
+  if (ledgerPool) return ledgerPool;
+  const created = mysql.createPool({ ...POOL_OPTIONS, dateStrings: ["DATE"], multipleStatements: true });
   // Every ledger transaction is READ COMMITTED: reads under our row locks see the latest commit and
   // no gap locks are taken. Set once per session (queued before the connection's first use).
-  ledgerPool.on("connection", (c) => {
+  created.on("connection", (c) => {
     const core = c as unknown as { query: (sql: string, cb: (e: unknown) => void) => void; destroy: () => void };
     core.query("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED", (e) => {
       if (e) core.destroy();
     });
   });
-  return ledgerPool;
+  ledgerPool = created;
+  return created;
 }
 
 /** Closes the ledger pool (tests and scripts call this next to `pool.end()`). */
@@ -48,20 +36,6 @@ export async function closeLedgerPool(): Promise<void> {
  * first round trip) and commits in its last batch; on any error this rolls back, and a connection whose
  * ROLLBACK fails is destroyed rather than returned (reliability-recipes R4).
  */
-export async function onLedgerConnection<T>(fn: (conn: PoolConnection) => Promise<T>): Promise<T> {
-  const conn = await getLedgerPool().getConnection();
-  let broken = false;
-  try {
-    return await fn(conn);
-  } catch (error) {
-    try {
-      await conn.query("ROLLBACK");
-    } catch {
-      broken = true;
-    }
-    throw error;
-  } finally {
-    if (broken) conn.destroy();
-    else conn.release();
-  }
+export function onLedgerConnection<T>(fn: (conn: PoolConnection) => Promise<T>): Promise<T> {
+  return onConnection(getLedgerPool(), fn);
 }
