@@ -77,6 +77,8 @@ export function createDevHandler(mounts: Mount[] = []): (request: Request) => Pr
       if (typeof handler !== "function") {
         return errorResponse("METHOD_NOT_ALLOWED", `${request.method} is not allowed here.`, newRequestId());
       }
+      const call = handler as (r: Request) => Promise<Response>;
+      if (Object.keys(params).length === 0) return call(request);
       const hasBody = request.method !== "GET" && request.method !== "HEAD";
       const forwarded = new Request(url, {
         method: request.method,
@@ -84,7 +86,7 @@ export function createDevHandler(mounts: Mount[] = []): (request: Request) => Pr
         body: hasBody ? request.body : null,
         duplex: "half",
       } as RequestInit);
-      return (handler as (r: Request) => Promise<Response>)(forwarded);
+      return call(forwarded);
     }
     return errorResponse("NOT_FOUND", `No route for ${request.method} ${url.pathname}.`, newRequestId());
   };

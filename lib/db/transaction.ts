@@ -6,7 +6,6 @@
  */
 import { drizzle } from "drizzle-orm/mysql2";
 import type { Pool, PoolConnection } from "mysql2/promise";
-import * as schema from "../../db/schema/index.js";
 import { type Database, pool } from "./client.js";
 import { isRetryableDbError } from "./errors.js";
 
@@ -44,7 +43,7 @@ function runOnce<T>(fn: (ctx: TxContext) => Promise<T>, isolation?: string): Pro
   return onConnection(pool, async (conn) => {
     if (isolation) await conn.query(`SET TRANSACTION ISOLATION LEVEL ${isolation}`);
     await conn.query("START TRANSACTION");
-    const result = await fn({ tx: drizzle(conn, { schema, mode: "default" }), conn });
+    const result = await fn({ tx: drizzle(conn, { mode: "default" }), conn });
     await conn.query("COMMIT");
     return result;
   });

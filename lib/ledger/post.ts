@@ -11,7 +11,6 @@
  */
 import { drizzle } from "drizzle-orm/mysql2";
 import type { PoolConnection } from "mysql2/promise";
-import * as schema from "../../db/schema/index.js";
 import { type Database, dbErrno, MYSQL } from "../db/index.js";
 import { tierFor } from "../limits/config.js";
 import { istDate, limitWindows } from "../limits/windows.js";
@@ -56,7 +55,7 @@ export async function postOnConnection(
   if (input.beforeLocks) {
     if (prefix) await conn.query(prefix);
     prefix = "";
-    await input.beforeLocks(drizzle(conn, { schema, mode: "default" }) as unknown as Database);
+    await input.beforeLocks(drizzle(conn, { mode: "default" }) as Database);
   }
   const { postingId, wallets, peeked } = await lockWallets(conn, {
     prefix,
