@@ -30,6 +30,18 @@ export async function insertIdempotencyRecord(
   });
 }
 
+/** The same insert as SQL text, for a caller that sends it inside its own first round trip. */
+export function idempotencyRecordStatement(
+  db: Database,
+  record: NewIdempotencyRecord,
+  now = new Date(),
+): { sql: string; params: unknown[] } {
+  return db
+    .insert(idempotencyKeys)
+    .values({ ...record, expiresAt: new Date(now.getTime() + IDEMPOTENCY_RETENTION_MS) })
+    .toSQL();
+}
+
 export async function findIdempotencyRecord(
   db: Database,
   userId: number,

@@ -16,7 +16,12 @@ import { AppError, ERROR_STATUS, type ErrorCode, isAppError } from "../http/erro
 import { json } from "../http/respond.js";
 import { logger } from "../log.js";
 import { redis } from "../redis.js";
-import { findIdempotencyRecord, type IdempotencyRecord, insertIdempotencyRecord } from "./records.js";
+import {
+  findIdempotencyRecord,
+  type IdempotencyRecord,
+  idempotencyRecordStatement,
+  insertIdempotencyRecord,
+} from "./records.js";
 import { type IdempotentRequest, requestHash } from "./request-hash.js";
 
 /** Business rejections: final for their key and replayed. Anything else (503, deadlock, 500) is not recorded. */
@@ -45,8 +50,15 @@ export type IdempotencyClaim = {
    * `beforeLocks`: `beforeLocks: (tx) => claim.record(tx, { status: 201, resourceRef: reference })`.
    * Give `resourceRef` (and a `reload` option) when the body is only known after commit, or `body`.
    */
-  record(tx: Database, outcome: { status: number; resourceRef?: string; body?: unknown }): Promise<void>;
+  record(tx: Database, outcome: IdempotencyOutcome): Promise<void>;
+  /**
+   * The same record as an SQL statement, for the ledger's `leadingStatements` — it rides in the
+   * posting's first round trip instead of costing its own: `leadingStatements: [claim.statement({…})]`.
+   */
+  statement(outcome: IdempotencyOutcome): { sql: string; params: unknown[] };
 };
+
+type IdempotencyOutcome = { status: number; resourceRef?: string; body?: unknown };
 
 export type IdempotencyScope = { userId: number; key: string; request: IdempotentRequest };
 
@@ -164,23 +176,23 @@ export async function withIdempotency(
   };
 
   let recorded = false;
-  let duplicate = false;
+  const toRecord = (outcome: IdempotencyOutcome) => ({
+    userId: scope.userId,
+    idemKey: scope.key,
+    requestHash: hash,
+    statusCode: outcome.status,
+    responseBody: outcome.body === undefined ? null : JSON.stringify(outcome.body),
+    resourceRef: outcome.resourceRef ?? null,
+  });
   const claim: IdempotencyClaim = {
     async record(tx, outcome) {
-      try {
-        await insertIdempotencyRecord(tx, {
-          userId: scope.userId,
-          idemKey: scope.key,
-          requestHash: hash,
-          statusCode: outcome.status,
-          responseBody: outcome.body === undefined ? null : JSON.stringify(outcome.body),
-          resourceRef: outcome.resourceRef ?? null,
-        });
-        recorded = true;
-      } catch (error) {
-        if (isDuplicateKey(error)) duplicate = true;
-        throw error;
-      }
+      await insertIdempotencyRecord(tx, toRecord(outcome));
+      recorded = true;
+    },
+    statement(outcome) {
+      // Committed with the posting or not at all; a failed run takes the error path below.
+      recorded = true;
+      return idempotencyRecordStatement(db, toRecord(outcome));
     },
   };
 
@@ -189,7 +201,7 @@ export async function withIdempotency(
     try {
       result = await run(claim);
     } catch (error) {
-      if (duplicate) {
+      if (isDuplicateKey(error, "uq_idempotency_user_key")) {
         // Another request with this key committed first (e.g. after our Redis lock had expired).
         const record = await findIdempotencyRecord(db, scope.userId, scope.key);
         if (!record) throw error;

@@ -5,7 +5,7 @@
  */
 
 import { AppError } from "../http/errors.js";
-import { checkLimits, type Movement } from "../limits/check-limits.js";
+import { assertCanSendP2p, checkLimits, type Movement } from "../limits/check-limits.js";
 import { tierFor } from "../limits/config.js";
 import { formatRupees, type Paise } from "../money/index.js";
 import type { LockedWallet, Peeked } from "./lock-wallets.js";
@@ -40,6 +40,11 @@ export function applyLegs(
   release?: HoldRelease,
 ): { lines: PlannedLine[]; deltas: WalletDelta[]; late: LateWallet[] } {
   const enforce = input.enforceLimits ?? true;
+  if (enforce && input.kind === "p2p") {
+    // A sender whose KYC tier may not send P2P hears that first, not that its funds are short.
+    for (const leg of input.walletLegs)
+      if (leg.direction === "debit") assertCanSendP2p(wallets.get(leg.userId)?.kycStatus ?? null);
+  }
   if (release) {
     const w = wallets.get(release.userId);
     if (w) w.heldPaise -= release.amountPaise;

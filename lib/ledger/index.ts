@@ -17,6 +17,7 @@ export type {
   PostingInput,
   PostingKind,
   PostingResult,
+  SqlStatement,
   SystemAccountCode,
   SystemLegInput,
   VerifyResult,

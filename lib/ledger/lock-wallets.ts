@@ -10,6 +10,7 @@ import { AppError } from "../http/errors.js";
 import type { WindowUsage } from "../limits/check-limits.js";
 import type { Windows } from "../limits/windows.js";
 import { type Paise, paiseFromDecimal } from "../money/index.js";
+import type { SqlStatement } from "./types.js";
 
 /** The ledger pool's sessions run READ COMMITTED (set once per connection in connection.ts). */
 export const OPEN_TX = "START TRANSACTION;";
@@ -100,6 +101,8 @@ export async function lockWallets(
   conn: PoolConnection,
   opts: {
     prefix: string;
+    /** Caller statements run first (the durable idempotency row), before the reference is claimed. */
+    leading: SqlStatement[];
     reference: string;
     kind: string;
     limitsEnforced: boolean;
@@ -111,8 +114,16 @@ export async function lockWallets(
   const ids = [...new Set(opts.lockIds)].sort((a, b) => a - b);
   const lock = lockStatements(ids, opts.windows);
   const peek = opts.peekIds.length > 0 ? " SELECT id, kyc_status, user_code FROM users WHERE id IN (?);" : "";
-  const sql = `${opts.prefix} INSERT INTO postings (reference, kind, limits_enforced) VALUES (?, ?, ?);${lock.sql}${peek}`;
-  const params = [opts.reference, opts.kind, opts.limitsEnforced, ...lock.params, ...(peek ? [opts.peekIds] : [])];
+  const leading = opts.leading.map((s) => ` ${s.sql};`).join("");
+  const sql = `${opts.prefix}${leading} INSERT INTO postings (reference, kind, limits_enforced) VALUES (?, ?, ?);${lock.sql}${peek}`;
+  const params = [
+    ...opts.leading.flatMap((s) => s.params),
+    opts.reference,
+    opts.kind,
+    opts.limitsEnforced,
+    ...lock.params,
+    ...(peek ? [opts.peekIds] : []),
+  ];
   let results: unknown[];
   try {
     [results] = (await conn.query(sql, params)) as unknown as [unknown[]];

@@ -59,6 +59,7 @@ export async function postOnConnection(
   }
   const { postingId, wallets, peeked } = await lockWallets(conn, {
     prefix,
+    leading: input.leadingStatements ?? [],
     reference: input.reference,
     kind: input.kind,
     limitsEnforced: enforce,

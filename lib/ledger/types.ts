@@ -39,8 +39,17 @@ export type PostingInput = {
   enforceLimits?: boolean;
   /** Runs first inside the posting transaction (e.g. the durable idempotency row). */
   beforeLocks?: (tx: Database) => Promise<void>;
+  /**
+   * Statements sent at the head of the posting's first round trip, before any wallet is locked — the
+   * cheap form of `beforeLocks` for a plain insert (it costs no round trip of its own). A failing
+   * statement (e.g. a duplicate key) aborts the posting before it touches a wallet.
+   */
+  leadingStatements?: SqlStatement[];
   context?: PostingContext;
 };
+
+/** One SQL statement with `?` placeholders (e.g. from drizzle's `.toSQL()`). */
+export type SqlStatement = { sql: string; params: unknown[] };
 
 export type PostedLine = {
   id: number;

@@ -60,12 +60,19 @@ function exceeded(name: string, limit: number, used: number, requested: number):
   );
 }
 
+const P2P_NEEDS_KYC = "Sending money to another wallet needs completed KYC.";
+
+/** Throws KYC_REQUIRED when the wallet's KYC tier may not send P2P (checked before funds). */
+export function assertCanSendP2p(kycStatus: string | null): void {
+  if (!tierFor(kycStatus).p2pSend) throw new AppError("KYC_REQUIRED", P2P_NEEDS_KYC);
+}
+
 /** Throws when `movement` would break a KYC-tier cap or the user's daily/monthly limit. */
 export function checkLimits(subject: LimitSubject, usage: WindowUsage, movement: Movement): void {
   const limits = effectiveLimits(subject);
   const { tier } = limits;
   if (movement.p2pOutPaise > 0) {
-    if (!tier.p2pSend) throw new AppError("KYC_REQUIRED", "Sending money to another wallet needs completed KYC.");
+    if (!tier.p2pSend) throw new AppError("KYC_REQUIRED", P2P_NEEDS_KYC);
     const used = usage.month.p2pOutPaise;
     if (used + movement.p2pOutPaise > tier.monthlyP2pPaise)
       throw exceeded("Monthly P2P transfer limit", tier.monthlyP2pPaise, used, movement.p2pOutPaise);

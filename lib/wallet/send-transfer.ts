@@ -42,7 +42,7 @@ export function sendTransfer(input: SendTransferInput): Promise<Response> {
         amountPaise: body.amountPaise,
         note: body.note,
         reference,
-        beforeLocks: (tx) => claim.record(tx, { status: 201, resourceRef: reference }),
+        leadingStatements: [claim.statement({ status: 201, resourceRef: reference })],
         context: input.context,
       });
       return { status: 201, body: await reload(reference) };

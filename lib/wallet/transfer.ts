@@ -4,11 +4,9 @@
  * no locks; the posting re-checks funds, KYC tier and limits under the wallet locks.
  */
 import { randomInt } from "node:crypto";
-import { eq } from "drizzle-orm";
-import { users } from "../../db/schema/index.js";
-import { type Database, db } from "../db/index.js";
+import type { Database } from "../db/index.js";
 import { AppError } from "../http/errors.js";
-import { type PostedLine, type PostingContext, post } from "../ledger/index.js";
+import { type PostedLine, type PostingContext, post, type SqlStatement } from "../ledger/index.js";
 import { istDate } from "../limits/windows.js";
 import type { Paise } from "../money/index.js";
 import { findRecipient, type Recipient } from "./find-recipient.js";
@@ -23,6 +21,8 @@ export type TransferInput = {
   reference?: string;
   /** Runs first inside the posting transaction (the durable idempotency row). */
   beforeLocks?: (tx: Database) => Promise<void>;
+  /** Sent at the head of the posting's first round trip (the durable idempotency row, without a round trip). */
+  leadingStatements?: SqlStatement[];
   context?: PostingContext;
 };
 
@@ -50,13 +50,9 @@ export async function transfer(input: TransferInput): Promise<TransferResult> {
     throw new AppError("VALIDATION_FAILED", "You cannot transfer money to your own wallet.", {
       details: [{ path: "recipient", message: "must be another user's wallet" }],
     });
-  const [sender] = await db
-    .select({ kycStatus: users.kycStatus, isActive: users.isActive })
-    .from(users)
-    .where(eq(users.id, input.senderId));
-  if (!sender || sender.isActive === false) throw new AppError("NOT_FOUND", "Wallet not found.");
-  if (sender.kycStatus !== "verified")
-    throw new AppError("KYC_REQUIRED", "Sending money to another wallet needs completed KYC.");
+  // No separate read of the sender: the posting locks its wallet and rejects an unverified sender
+  // (KYC_REQUIRED, tier without P2P send) or short funds in the same round trips, so a pre-check here
+  // would only add a database round trip to every transfer.
   const note = input.note?.slice(0, 255);
   const leg = { transactionType: "transfer", ledgerType: "Transfer", description: note, remarks: note } as const;
   const result = await post({
@@ -80,6 +76,7 @@ export async function transfer(input: TransferInput): Promise<TransferResult> {
     ],
     systemLegs: [],
     beforeLocks: input.beforeLocks,
+    leadingStatements: input.leadingStatements,
     context: input.context,
   });
   const line = result.lines.find((l) => l.userId === input.senderId && l.direction === "debit");
