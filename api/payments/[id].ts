@@ -11,7 +11,7 @@ export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = methods({
   GET: async (ctx) => {
     const user = await requireUser(ctx);
     await assertRateLimit("apiPerIp", ctx.ip ?? "unknown");
-    const { id } = ctx.query(querySchema);
+    const { id } = ctx.searchParams(querySchema);
     return json(await getPayment(user.id, id), 200, { "cache-control": "no-store" });
   },
 });

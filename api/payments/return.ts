@@ -10,7 +10,7 @@ const querySchema = z.object({ merchantOrderId: z.string().regex(/^[A-Za-z0-9_-]
 export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = methods({
   GET: async (ctx) => {
     await assertRateLimit("apiPerIp", ctx.ip ?? "unknown");
-    const { merchantOrderId } = ctx.query(querySchema);
+    const { merchantOrderId } = ctx.searchParams(querySchema);
     const location = await handleReturn(merchantOrderId);
     return new Response(null, { status: 302, headers: { location, "cache-control": "no-store" } });
   },

@@ -10,7 +10,7 @@ export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = methods({
   GET: async (ctx) => {
     const user = await requireUser(ctx);
     await assertRateLimit("walletReadPerUser", String(user.id));
-    const { format, ...range } = ctx.query(statementQuerySchema);
+    const { format, ...range } = ctx.searchParams(statementQuerySchema);
     const statement = await getStatement(db, user.id, range);
     if (format === "json") return json(statement, 200, { "cache-control": "no-store" });
     const csv = statementCsv(statement);

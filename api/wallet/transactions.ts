@@ -9,7 +9,7 @@ export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = methods({
   GET: async (ctx) => {
     const user = await requireUser(ctx);
     await assertRateLimit("walletReadPerUser", String(user.id));
-    const query = ctx.query(listTransactionsQuerySchema);
+    const query = ctx.searchParams(listTransactionsQuerySchema);
     return json(await listTransactions(db, user.id, query), 200, { "cache-control": "no-store" });
   },
 });

@@ -19,7 +19,7 @@ export type RouteContext = {
   /** Reads and validates the JSON body (400 BAD_REQUEST / VALIDATION_FAILED on failure). */
   json<T extends z.ZodType>(schema: T): Promise<z.output<T>>;
   /** Validates the query string, including dynamic path segments such as `id`. */
-  query<T extends z.ZodType>(schema: T): z.output<T>;
+  searchParams<T extends z.ZodType>(schema: T): z.output<T>;
   /** The required `Idempotency-Key` header of a money-moving POST. */
   idempotencyKey(): string;
   /** Adds fields (e.g. `userId`) to this request's access-log line. */
@@ -46,7 +46,7 @@ export function route(handler: Handler): WebHandler {
       ip: clientIp(request),
       log,
       json: (schema) => parseJsonBody(request, schema),
-      query: (schema) => parseQuery(url, schema),
+      searchParams: (schema) => parseQuery(url, schema),
       idempotencyKey: () => readIdempotencyKey(request),
       annotate: (more) => Object.assign(fields, more),
     };

@@ -139,6 +139,9 @@ export async function withIdempotency(
   const token = randomBytes(12).toString("hex");
   // Issued in the same tick as BEGIN, so Upstash auto-pipelining sends both in one HTTP round trip.
   const gate = options.alongside?.() ?? Promise.resolve();
+  // Observed below, after BEGIN returns; without this a rejection that lands first (RATE_LIMITED) is
+  // an unhandled rejection for that moment, which Node treats as fatal by default.
+  gate.catch(() => {});
   let begin: unknown;
   try {
     begin = await redis.eval(BEGIN, keys, [token, String(LOCK_TTL_MS)]);

@@ -13,7 +13,7 @@ const echo = methods({
     return json({ received: body }, 201);
   },
   GET: (ctx) => {
-    const q = ctx.query(z.object({ id: z.coerce.number().int().positive() }).strict());
+    const q = ctx.searchParams(z.object({ id: z.coerce.number().int().positive() }).strict());
     if (q.id === 13) throw new Error("secret internal detail: password=hunter2 at db.example:3306");
     if (q.id === 42) throw new AppError("RATE_LIMITED", "Slow down.", { headers: { "retry-after": "7" } });
     return json({ id: q.id });

@@ -5,14 +5,21 @@ import { users } from "../../db/schema/index.js";
 import { db, mapDbError, pool, withTransaction } from "../../lib/db/index.js";
 import { paise } from "../../lib/money/index.js";
 
-afterAll(() => pool.end());
-
 let n = 0;
+const prefix = `db${Date.now()}`;
 const newUser = () => {
   n++;
-  const tag = `${Date.now()}${n}`;
-  return { email: `db${tag}@t.test`, username: `db${tag}`, phone: `8${tag.slice(-9)}`, password: "x" };
+  const tag = `${prefix}${n}`;
+  return { email: `${tag}@t.test`, username: tag, phone: `8${tag.slice(-9)}`, password: "x" };
 };
+
+afterAll(async () => {
+  // These tests write balances around the ledger on purpose: remove their users so the ledger
+  // verifier that other test files in this worker run stays meaningful.
+  await db.delete(users).where(sql`${users.email} LIKE ${`${prefix}%`}`);
+  await db.execute(sql`DROP TABLE IF EXISTS chk_probe`);
+  await pool.end();
+});
 
 describe("driver error mapping", () => {
   it("duplicate key → CONFLICT", async () => {

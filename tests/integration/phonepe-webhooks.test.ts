@@ -181,12 +181,15 @@ describe("webhooks → exactly one credit", () => {
     expect(await simWebhooks()).toEqual([]);
     expect((await paymentRow(id)).status).toBe("pending");
     expect((await runCron("wrong-secret-wrong-secret")).status).toBe(401);
-    // Not yet due (PhonePe's schedule starts 20 s after creation): the cron leaves it alone.
-    expect((await runCron()).body.paymentsChecked).toBe(0);
+    // Not yet due (PhonePe's schedule starts 20 s after creation): the cron leaves it alone. (Counts
+    // are not asserted exactly: earlier files in this worker may have left payments that fall due.)
+    await runCron();
+    expect((await paymentRow(id)).status).toBe("pending");
+    expect(await balanceOf(user.id)).toBe(0);
     await makeChecksDue(id);
     const run = await runCron();
     expect(run.status).toBe(200);
-    expect(run.body.paymentsChecked).toBe(1);
+    expect(run.body.paymentsChecked).toBeGreaterThanOrEqual(1);
     expect(await balanceOf(user.id)).toBe(40_000);
     await makeChecksDue(id);
     await runCron(); // idempotent: a second pass changes nothing

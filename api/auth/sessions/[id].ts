@@ -10,7 +10,7 @@ export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = methods({
   DELETE: async (ctx) => {
     const user = await requireUser(ctx);
     await assertRateLimit("accountSecurityPerUser", String(user.id));
-    const { id } = ctx.query(querySchema);
+    const { id } = ctx.searchParams(querySchema);
     await endSession(user, id, clientInfo(ctx));
     return noContent();
   },

@@ -9,7 +9,7 @@ export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = methods({
   GET: async (ctx) => {
     const user = await requireUser(ctx);
     await assertRateLimit("walletReadPerUser", String(user.id));
-    const { id } = ctx.query(transactionIdQuerySchema);
+    const { id } = ctx.searchParams(transactionIdQuerySchema);
     return json({ transaction: await getTransaction(db, user.id, id) }, 200, { "cache-control": "no-store" });
   },
 });

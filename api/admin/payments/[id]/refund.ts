@@ -19,7 +19,7 @@ export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = methods({
   POST: async (ctx) => {
     const admin = await requireUser(ctx, { roles: ["admin"] });
     await assertRateLimit("moneyPerUser", String(admin.id));
-    const { id } = ctx.query(querySchema);
+    const { id } = ctx.searchParams(querySchema);
     const idempotencyKey = ctx.idempotencyKey();
     const body = await ctx.json(bodySchema);
     return refundPayment({ adminId: admin.id, paymentId: id, ...body, idempotencyKey, audit: auditRequestInfo(ctx) });

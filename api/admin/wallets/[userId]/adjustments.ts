@@ -8,7 +8,7 @@ import { adjustmentBodySchema, adjustmentParamsSchema, adjustWallet } from "../.
 export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = methods({
   POST: async (ctx) => {
     const admin = await requireUser(ctx, { roles: ["admin"] });
-    const { userId } = ctx.query(adjustmentParamsSchema);
+    const { userId } = ctx.searchParams(adjustmentParamsSchema);
     const idempotencyKey = ctx.idempotencyKey();
     const body = await ctx.json(adjustmentBodySchema);
     ctx.annotate({ targetUserId: userId });
