@@ -215,4 +215,5 @@ export const ROUTES: RouteSpec[] = [
     }),
   },
   { method: "GET", path: "/api/cron/reconcile-payments", auth: "cron" },
+  { method: "GET", path: "/api/cron/sweep-expired", auth: "cron" },
 ];

@@ -1,0 +1,70 @@
+/** GET /api/cron/sweep-expired: idempotency records past retention go, younger ones stay; expired holds release once. */
+import { and, eq } from "drizzle-orm";
+import { afterAll, describe, expect, it } from "vitest";
+import * as sweep from "../../api/cron/sweep-expired.js";
+import { idempotencyKeys, users } from "../../db/schema/index.js";
+import { db, pool } from "../../lib/db/index.js";
+import { IDEMPOTENCY_RETENTION_MS, insertIdempotencyRecord } from "../../lib/idempotency/index.js";
+import { createHold } from "../../lib/ledger/index.js";
+import { paise } from "../../lib/money/index.js";
+import { createTestUser } from "../helpers/factories.js";
+import { closeLedgerPool, expectLedgerClean, fundWallet, testRef } from "../helpers/ledger.js";
+import { call } from "../helpers/request.js";
+
+afterAll(async () => {
+  await closeLedgerPool();
+  await pool.end();
+});
+
+const cron = () =>
+  call<{ idempotencyKeysDeleted: number; holdsExpired: number }>(sweep, {
+    path: "/api/cron/sweep-expired",
+    headers: { authorization: `Bearer ${process.env.CRON_SECRET}` },
+  });
+
+describe("GET /api/cron/sweep-expired", () => {
+  it("needs the cron secret", async () => {
+    const user = await createTestUser({ role: "admin" });
+    expect((await call(sweep, { path: "/api/cron/sweep-expired", token: user.token })).status).toBe(401);
+  });
+
+  it("deletes only records past retention and releases expired holds exactly once", async () => {
+    const user = await createTestUser();
+    await fundWallet(user.id, 50_000);
+    const record = (key: string) => ({
+      userId: user.id,
+      idemKey: key,
+      requestHash: "h",
+      statusCode: 201,
+      responseBody: "{}",
+      resourceRef: null,
+    });
+    const longAgo = new Date(Date.now() - IDEMPOTENCY_RETENTION_MS - 60_000);
+    await insertIdempotencyRecord(db, record("old"), longAgo);
+    await insertIdempotencyRecord(db, record("fresh"));
+    await createHold({
+      userId: user.id,
+      amountPaise: paise(20_000),
+      reference: testRef("H"),
+      expiresAt: new Date(Date.now() + 1_000),
+      reason: "sweep test",
+    });
+    await new Promise((r) => setTimeout(r, 2_100)); // past expiry by database time (TIMESTAMP has whole seconds)
+
+    const first = await cron();
+    expect(first.status).toBe(200);
+    expect(first.body.idempotencyKeysDeleted).toBeGreaterThanOrEqual(1);
+    expect(first.body.holdsExpired).toBeGreaterThanOrEqual(1);
+    const keys = await db
+      .select({ k: idempotencyKeys.idemKey })
+      .from(idempotencyKeys)
+      .where(and(eq(idempotencyKeys.userId, user.id)));
+    expect(keys.map((k) => k.k)).toEqual(["fresh"]);
+    const [wallet] = await db.select({ held: users.heldBalance }).from(users).where(eq(users.id, user.id));
+    expect(wallet?.held).toBe(0);
+
+    const second = await cron();
+    expect(second.body.idempotencyKeysDeleted).toBe(0);
+    await expectLedgerClean();
+  });
+});
