@@ -4,9 +4,13 @@
  */
 import { randomUUID } from "node:crypto";
 import { and, eq, like } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { auditLogs, payments, postings, users } from "../../db/schema/index.js";
-import { db } from "../../lib/db/index.js";
+import { db, pool } from "../../lib/db/index.js";
+import type { DevServer } from "../../scripts/dev-server.js";
+import { startTestServer } from "./dev-server.js";
 import type { TestUser } from "./factories.js";
+import { closeLedgerPool, expectLedgerClean } from "./ledger.js";
 import { call } from "./request.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON response bodies are read ad hoc in tests.
@@ -125,4 +129,24 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs = 8000, w
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/**
+ * The lifecycle every PhonePe test file needs: the dev server (API + simulator) on this file's port,
+ * a reset simulator before each test, the ledger verifier after each, and closed pools at the end.
+ * Returns the running server's base URL (valid once the file's tests run).
+ */
+export function usePhonePeHarness(): { url: () => string } {
+  let server: DevServer | undefined;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  beforeEach(() => resetSim());
+  afterEach(() => expectLedgerClean());
+  afterAll(async () => {
+    await server?.close();
+    await closeLedgerPool();
+    await pool.end();
+  });
+  return { url: () => server?.url ?? "" };
 }

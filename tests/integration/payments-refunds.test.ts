@@ -5,42 +5,32 @@
  */
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { paymentRefunds, users } from "../../db/schema/index.js";
-import { db, pool } from "../../lib/db/index.js";
+import { db } from "../../lib/db/index.js";
 import { post } from "../../lib/ledger/index.js";
 import { paise } from "../../lib/money/index.js";
-import type { DevServer } from "../../scripts/dev-server.js";
-import { startTestServer } from "../helpers/dev-server.js";
 import { createTestUser, type TestUser } from "../helpers/factories.js";
-import { closeLedgerPool, expectLedgerClean, testRef } from "../helpers/ledger.js";
+import { testRef } from "../helpers/ledger.js";
 import {
   auditActions,
   type Body,
   balanceOf,
   initiate,
   paymentRow,
-  resetSim,
   runCron,
   sim,
   simCalls,
   simConfig,
+  usePhonePeHarness,
   waitFor,
 } from "../helpers/phonepe.js";
 import { call } from "../helpers/request.js";
 
-let server: DevServer;
+usePhonePeHarness();
 let admin: TestUser;
 beforeAll(async () => {
-  server = await startTestServer();
   admin = await createTestUser({ role: "admin" });
-});
-beforeEach(() => resetSim());
-afterEach(() => expectLedgerClean());
-afterAll(async () => {
-  await server.close();
-  await closeLedgerPool();
-  await pool.end();
 });
 
 async function refund(paymentId: number, amountPaise: number, as: TestUser = admin, key = `rf-${randomUUID()}`) {

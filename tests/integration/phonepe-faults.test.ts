@@ -3,8 +3,7 @@
  * mid-flow, 429 and 500 answers, timeouts whose request did take effect — never lost or double money.
  * Plus the webhook-authorization primitive (test vector, constant-time compare on equal lengths).
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { pool } from "../../lib/db/index.js";
+import { describe, expect, it } from "vitest";
 import { env } from "../../lib/env.js";
 import {
   getOrderStatus,
@@ -12,10 +11,7 @@ import {
   verifyWebhookAuthorization,
   webhookAuthorization,
 } from "../../lib/phonepe/index.js";
-import type { DevServer } from "../../scripts/dev-server.js";
-import { startTestServer } from "../helpers/dev-server.js";
 import { createTestUser } from "../helpers/factories.js";
-import { closeLedgerPool, expectLedgerClean } from "../helpers/ledger.js";
 import {
   balanceOf,
   countPaymentsLike,
@@ -30,20 +26,11 @@ import {
   simCalls,
   simConfig,
   simWebhooks,
+  usePhonePeHarness,
   waitFor,
 } from "../helpers/phonepe.js";
 
-let server: DevServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-beforeEach(() => resetSim());
-afterEach(() => expectLedgerClean());
-afterAll(async () => {
-  await server.close();
-  await closeLedgerPool();
-  await pool.end();
-});
+const _server = usePhonePeHarness();
 
 const callsTo = async (target: string) => (await simCalls()).filter((c) => c.target === target).length;
 

@@ -4,15 +4,11 @@
  * completion and cap breaches — each ends with exactly one credit per paid order (or none) and a clean
  * ledger verifier.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { pool } from "../../lib/db/index.js";
+import { describe, expect, it } from "vitest";
 import { env } from "../../lib/env.js";
 import { tapLogs } from "../../lib/log.js";
 import { webhookAuthorization } from "../../lib/phonepe/index.js";
-import type { DevServer } from "../../scripts/dev-server.js";
-import { startTestServer } from "../helpers/dev-server.js";
 import { createTestUser } from "../helpers/factories.js";
-import { closeLedgerPool, expectLedgerClean } from "../helpers/ledger.js";
 import {
   auditActions,
   type Body,
@@ -23,25 +19,15 @@ import {
   makeChecksDue,
   paymentRow,
   postWebhook,
-  resetSim,
   runCron,
   sim,
   simConfig,
   simWebhooks,
+  usePhonePeHarness,
   waitFor,
 } from "../helpers/phonepe.js";
 
-let server: DevServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-beforeEach(() => resetSim());
-afterEach(() => expectLedgerClean());
-afterAll(async () => {
-  await server.close();
-  await closeLedgerPool();
-  await pool.end();
-});
+const server = usePhonePeHarness();
 
 const goodAuth = () => webhookAuthorization(env.PHONEPE_WEBHOOK_USERNAME, env.PHONEPE_WEBHOOK_PASSWORD);
 
@@ -125,7 +111,7 @@ describe("webhooks → exactly one credit", () => {
     expect(row.transactionId).not.toBeNull();
     expect((await auditActions(id)).filter((a) => a === "payment.succeeded")).toHaveLength(1);
 
-    const ret = await fetch(`${server.url}/api/payments/return?merchantOrderId=${mid}`, { redirect: "manual" });
+    const ret = await fetch(`${server.url()}/api/payments/return?merchantOrderId=${mid}`, { redirect: "manual" });
     expect(ret.status).toBe(302);
     expect(ret.headers.get("location")).toBe(`http://frontend.test/payments/result?paymentId=${id}&status=success`);
     // A replay of the initiate after Redis lost its cache rebuilds the same 201 from the row.
@@ -151,7 +137,7 @@ describe("webhooks → exactly one credit", () => {
     await simConfig({ webhookDelayMs: 800 });
     const { user, mid } = await paidOrder(30_000);
     await sim(`/orders/${mid}/complete`);
-    const ret = await fetch(`${server.url}/api/payments/return?merchantOrderId=${mid}`, { redirect: "manual" });
+    const ret = await fetch(`${server.url()}/api/payments/return?merchantOrderId=${mid}`, { redirect: "manual" });
     expect(ret.headers.get("location")).toContain("status=success");
     expect(await balanceOf(user.id)).toBe(30_000);
     await waitFor(
@@ -209,7 +195,7 @@ describe("webhooks → exactly one credit", () => {
     await Promise.all([
       ...Array.from({ length: 4 }, () => postWebhook(body, goodAuth())),
       ...Array.from({ length: 3 }, () =>
-        fetch(`${server.url}/api/payments/return?merchantOrderId=${mid}`, { redirect: "manual" }),
+        fetch(`${server.url()}/api/payments/return?merchantOrderId=${mid}`, { redirect: "manual" }),
       ),
       getPaymentApi(user, id),
       runCron(),
