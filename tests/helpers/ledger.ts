@@ -37,3 +37,29 @@ export async function expectLedgerClean(): Promise<void> {
   expect(result.violations).toEqual([]);
   expect(result.ok).toBe(true);
 }
+
+/** A raw P2P posting through `post()` (debit `from`, credit `to`), limits enforced. */
+export const p2p = (from: number, to: number, amount: number, reference = testRef("P2P")) =>
+  post({
+    reference,
+    kind: "p2p",
+    walletLegs: [
+      {
+        userId: from,
+        direction: "debit",
+        amountPaise: paise(amount),
+        transactionType: "transfer",
+        ledgerType: "Transfer",
+        counterpartyUserId: to,
+      },
+      {
+        userId: to,
+        direction: "credit",
+        amountPaise: paise(amount),
+        transactionType: "transfer",
+        ledgerType: "Transfer",
+        counterpartyUserId: from,
+      },
+    ],
+    systemLegs: [],
+  });

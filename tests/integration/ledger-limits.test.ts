@@ -8,7 +8,7 @@ import { limitWindows } from "../../lib/limits/index.js";
 import { paise } from "../../lib/money/index.js";
 import { transfer } from "../../lib/wallet/transfer.js";
 import { createTestUser } from "../helpers/factories.js";
-import { closeLedgerPool, expectLedgerClean, fundWallet, testRef } from "../helpers/ledger.js";
+import { closeLedgerPool, expectLedgerClean, fundWallet, p2p, testRef } from "../helpers/ledger.js";
 
 afterEach(() => expectLedgerClean());
 afterAll(async () => {
@@ -31,31 +31,6 @@ const topup = (userId: number, amount: number) =>
       },
     ],
     systemLegs: [{ account: "phonepe_clearing", direction: "debit", amountPaise: paise(amount) }],
-  });
-
-const p2p = (from: number, to: number, amount: number) =>
-  post({
-    reference: testRef("P2P"),
-    kind: "p2p",
-    walletLegs: [
-      {
-        userId: from,
-        direction: "debit",
-        amountPaise: paise(amount),
-        transactionType: "transfer",
-        ledgerType: "Transfer",
-        counterpartyUserId: to,
-      },
-      {
-        userId: to,
-        direction: "credit",
-        amountPaise: paise(amount),
-        transactionType: "transfer",
-        ledgerType: "Transfer",
-        counterpartyUserId: from,
-      },
-    ],
-    systemLegs: [],
   });
 
 describe("limits", () => {

@@ -6,7 +6,7 @@ import { db, pool } from "../../lib/db/index.js";
 import { post, systemAccountBalance } from "../../lib/ledger/index.js";
 import { paise } from "../../lib/money/index.js";
 import { createTestUser } from "../helpers/factories.js";
-import { closeLedgerPool, expectLedgerClean, fundWallet, testRef } from "../helpers/ledger.js";
+import { closeLedgerPool, expectLedgerClean, fundWallet, p2p, testRef } from "../helpers/ledger.js";
 
 afterEach(() => expectLedgerClean());
 afterAll(async () => {
@@ -16,31 +16,6 @@ afterAll(async () => {
 
 const balanceOf = async (id: number) =>
   (await db.select({ b: users.walletBalance }).from(users).where(eq(users.id, id)))[0]?.b;
-
-const p2p = (from: number, to: number, amount: number, reference = testRef("P2P")) =>
-  post({
-    reference,
-    kind: "p2p",
-    walletLegs: [
-      {
-        userId: from,
-        direction: "debit",
-        amountPaise: paise(amount),
-        transactionType: "transfer",
-        ledgerType: "Transfer",
-        counterpartyUserId: to,
-      },
-      {
-        userId: to,
-        direction: "credit",
-        amountPaise: paise(amount),
-        transactionType: "transfer",
-        ledgerType: "Transfer",
-        counterpartyUserId: from,
-      },
-    ],
-    systemLegs: [],
-  });
 
 describe("post()", () => {
   it("funds a wallet from the balance-less adjustments account and chains lines", async () => {
