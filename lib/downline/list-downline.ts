@@ -8,12 +8,12 @@ import { z } from "zod";
 import { type KycStatus, users } from "../../db/schema/users.js";
 import { maskPhone } from "../crypto/index.js";
 import type { Database } from "../db/index.js";
-import { AppError } from "../http/errors.js";
+import { cursorSchema, keysetCursor, pageLimitSchema, toPage } from "../http/pagination.js";
 import type { Paise } from "../money/index.js";
 
 export const downlineQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().min(1).max(100).optional(),
+  limit: pageLimitSchema,
+  cursor: cursorSchema.optional(),
 });
 
 export type DownlineQuery = z.output<typeof downlineQuerySchema>;
@@ -29,18 +29,7 @@ export type RetailerSummary = {
   createdAt: string | null;
 };
 
-const PREFIX = "dl:";
-
-function decodeCursor(cursor: string): number {
-  const text = Buffer.from(cursor, "base64url").toString("utf8");
-  const id = text.startsWith(PREFIX) ? Number(text.slice(PREFIX.length)) : Number.NaN;
-  if (!Number.isSafeInteger(id) || id <= 0) {
-    throw new AppError("VALIDATION_FAILED", "The cursor is not valid.", {
-      details: [{ path: "cursor", message: "Invalid cursor" }],
-    });
-  }
-  return id;
-}
+const cursor = keysetCursor("dl:");
 
 /** One page of the distributor's retailers and the next cursor (or null). */
 export async function listDownline(
@@ -49,7 +38,7 @@ export async function listDownline(
   query: DownlineQuery,
 ): Promise<{ data: RetailerSummary[]; nextCursor: string | null }> {
   const where: SQL[] = [eq(users.parentDistributorId, distributorId), eq(users.role, "retailer")];
-  if (query.cursor) where.push(lt(users.id, decodeCursor(query.cursor)));
+  if (query.cursor) where.push(lt(users.id, cursor.decode(query.cursor)));
   const rows = await db
     .select({
       id: users.id,
@@ -65,10 +54,12 @@ export async function listDownline(
     .where(and(...where))
     .orderBy(desc(users.id))
     .limit(query.limit + 1);
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
-  return {
-    data: page.map((r) => ({
+  return toPage(
+    rows,
+    query.limit,
+    cursor,
+    (r) => r.id,
+    (r) => ({
       id: r.id,
       userCode: r.userCode,
       fullName: r.fullName,
@@ -77,7 +68,6 @@ export async function listDownline(
       isActive: r.isActive ?? true,
       walletBalancePaise: r.walletBalance,
       createdAt: r.createdAt ? r.createdAt.toISOString() : null,
-    })),
-    nextCursor: rows.length > query.limit && last ? Buffer.from(`${PREFIX}${last.id}`).toString("base64url") : null,
-  };
+    }),
+  );
 }

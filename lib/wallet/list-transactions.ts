@@ -8,7 +8,8 @@ import { z } from "zod";
 import { TRANSACTION_STATUSES, TRANSACTION_TYPES, transactions } from "../../db/schema/index.js";
 import type { Database } from "../db/index.js";
 import { AppError } from "../http/errors.js";
-import { decodeCursor, encodeCursor } from "./cursor.js";
+import { cursorSchema, pageLimitSchema, toPage } from "../http/pagination.js";
+import { transactionCursor } from "./cursor.js";
 import { istDateSchema, istDayEnd, istDayStart } from "./ist-dates.js";
 import {
   counterpartyIdSql,
@@ -19,8 +20,8 @@ import {
 } from "./transaction-view.js";
 
 export const listTransactionsQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().min(1).max(200).optional(),
+  limit: pageLimitSchema,
+  cursor: cursorSchema.optional(),
   type: z.enum(TRANSACTION_TYPES).optional(),
   status: z.enum(TRANSACTION_STATUSES).optional(),
   /** IST calendar dates, inclusive. */
@@ -39,14 +40,11 @@ export async function listTransactions(
     throw new AppError("BAD_REQUEST", "`from` must not be after `to`.");
   }
   const filtered = query.type || query.status || query.from || query.to;
-  const before = query.cursor ? decodeCursor(query.cursor) : NO_CURSOR;
+  const before = query.cursor ? transactionCursor.decode(query.cursor) : NO_CURSOR;
   const rows = filtered
     ? await filteredPage(db, userId, query, before)
     : await pageQuery(db).execute({ userId, before, limit: query.limit + 1 });
-  const page = rows.slice(0, query.limit);
-  const last = page[page.length - 1];
-  const nextCursor = rows.length > query.limit && last?.walletSeq ? encodeCursor(last.walletSeq) : null;
-  return { data: page.map(toTransactionView), nextCursor };
+  return toPage(rows, query.limit, transactionCursor, (r) => r.walletSeq ?? 0, toTransactionView);
 }
 
 /**

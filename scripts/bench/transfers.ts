@@ -46,7 +46,7 @@ try {
   // lib/ reads the environment at import: only now.
   const { pool } = await import("../../lib/db/index.js");
   const { closeLedgerPool, verifyLedger } = await import("../../lib/ledger/index.js");
-  const { encodeCursor } = await import("../../lib/wallet/cursor.js");
+  const { transactionCursor } = await import("../../lib/wallet/cursor.js");
   const data = await import("./setup-data.js");
 
   const senders = await data.createUsers(pool, WALLETS, 1);
@@ -151,7 +151,7 @@ try {
       make: () => {
         const w = whaleUsers[randomInt(whaleUsers.length)] as (typeof whaleUsers)[number];
         const seq = randomInt(perWhale + 1);
-        const cursor = seq > 50 ? `&cursor=${encodeCursor(seq)}` : "";
+        const cursor = seq > 50 ? `&cursor=${transactionCursor.encode(seq)}` : "";
         return { method: "GET", path: `/api/wallet/transactions?limit=50${cursor}`, headers: auth(w) };
       },
     }),
