@@ -54,8 +54,6 @@ export function applyDevEnv(options: {
     PHONEPE_CLIENT_ID: "NEXASPAY_DEV",
     PHONEPE_WEBHOOK_USERNAME: "nexaspay-webhook",
     NOTIFY_PROVIDER: "dev",
-    // No retired data keys in development until a rotation is rehearsed.
-    DATA_ENCRYPTION_PREVIOUS_KEYS: "",
     ...devSecrets(options.dataDir),
   };
   for (const [key, value] of Object.entries(defaults)) {

@@ -37,9 +37,8 @@ function unavailable(cause?: unknown): AppError {
  * Counts one request against `policyName` for `identifier`. Throws RATE_LIMITED when over the limit;
  * SERVICE_UNAVAILABLE when Redis is unreachable and the policy fails closed.
  */
-export async function assertRateLimit(policyName: PolicyName | (string & {}), identifier: string): Promise<void> {
-  const policy = (POLICIES as Record<string, RateLimitPolicy>)[policyName];
-  if (!policy) throw new Error(`unknown rate-limit policy ${policyName}`);
+export async function assertRateLimit(policyName: PolicyName, identifier: string): Promise<void> {
+  const policy: RateLimitPolicy = POLICIES[policyName];
   let result: Awaited<ReturnType<Ratelimit["limit"]>>;
   try {
     result = await limiterFor(policyName, policy).limit(identifier);

@@ -3,7 +3,6 @@
  * for it (requireUser checks the session row), so tests of any capability can act as any role without
  * going through registration.
  */
-import { eq } from "drizzle-orm";
 import { type KycStatus, type UserRole, users } from "../../db/schema/index.js";
 import { NO_CLIENT } from "../../lib/auth/client-info.js";
 import { startSession } from "../../lib/auth/sessions.js";
@@ -44,10 +43,9 @@ export async function createTestUser(
   };
   const [{ id }] = (await db.insert(users).values(values).$returningId()) as [{ id: number }];
   const session = await startSession(db, { id, role }, NO_CLIENT);
-  const [row] = await db.select({ userCode: users.userCode }).from(users).where(eq(users.id, id));
   return {
     id,
-    userCode: row?.userCode ?? values.userCode,
+    userCode: values.userCode,
     username: values.username,
     phone: values.phone,
     email: values.email,
