@@ -8,6 +8,7 @@ import { type KycStatus, users } from "../../db/schema/users.js";
 import { type AuditRequestInfo, recordAudit } from "../audit/index.js";
 import { withTransaction } from "../db/index.js";
 import { AppError } from "../http/errors.js";
+import { lockKycSubject } from "./lock-kyc-subject.js";
 import type { KycDecision } from "./schemas.js";
 
 export type KycDecisionResult = {
@@ -29,17 +30,7 @@ export async function decideKyc(
   const reviewedAt = new Date();
   const rejectionReason = input.decision === "rejected" ? (input.reason ?? null) : null;
   return withTransaction(async ({ tx }) => {
-    const [user] = await tx
-      .select({ kycStatus: users.kycStatus })
-      .from(users)
-      .where(eq(users.id, userId))
-      .for("update");
-    if (!user) throw new AppError("NOT_FOUND", "User not found.");
-    const [record] = await tx
-      .select({ id: kycRecords.id, status: kycRecords.status })
-      .from(kycRecords)
-      .where(eq(kycRecords.userId, userId))
-      .for("update");
+    const { kycStatus, record } = await lockKycSubject(tx, userId);
     if (!record) throw new AppError("CONFLICT", "This user has not submitted KYC documents.");
     if (record.status !== "pending") {
       throw new AppError("CONFLICT", `This KYC submission is already ${record.status}.`);
@@ -57,7 +48,7 @@ export async function decideKyc(
       action: `kyc.${input.decision}`,
       entityType: "user",
       entityId: userId,
-      before: { kycStatus: user.kycStatus, kycRecordStatus: record.status },
+      before: { kycStatus, kycRecordStatus: record.status },
       after: { kycStatus: input.decision, kycRecordStatus: input.decision, reason: rejectionReason },
       ...info,
     });

@@ -9,6 +9,7 @@ import { type AuditRequestInfo, recordAudit } from "../audit/index.js";
 import { blindIndex, fieldCipher, maskAadhaar, maskPan } from "../crypto/index.js";
 import { isDuplicateKey, withTransaction } from "../db/index.js";
 import { AppError } from "../http/errors.js";
+import { lockKycSubject } from "./lock-kyc-subject.js";
 import type { KycSubmission } from "./schemas.js";
 
 export type KycSubmitResult = { kycStatus: "pending"; panMasked: string; aadhaarMasked: string };
@@ -41,18 +42,8 @@ export async function submitKyc(
   };
   try {
     await withTransaction(async ({ tx }) => {
-      // The user row lock serialises a user's concurrent submissions and an admin decision on them.
-      const [user] = await tx
-        .select({ kycStatus: users.kycStatus })
-        .from(users)
-        .where(eq(users.id, userId))
-        .for("update");
-      if (!user) throw new AppError("NOT_FOUND", "User not found.");
-      const [existing] = await tx
-        .select({ id: kycRecords.id, status: kycRecords.status })
-        .from(kycRecords)
-        .where(eq(kycRecords.userId, userId));
-      if (user.kycStatus === "verified" || existing?.status === "verified") {
+      const { kycStatus, record: existing } = await lockKycSubject(tx, userId);
+      if (kycStatus === "verified" || existing?.status === "verified") {
         throw new AppError("CONFLICT", "Your KYC is already verified; contact support to update it.");
       }
       if (existing?.status === "pending") {
@@ -66,7 +57,7 @@ export async function submitKyc(
         action: existing ? "kyc.resubmitted" : "kyc.submitted",
         entityType: "user",
         entityId: userId,
-        before: { kycStatus: user.kycStatus ?? "pending", kycRecordStatus: existing?.status ?? null },
+        before: { kycStatus: kycStatus ?? "pending", kycRecordStatus: existing?.status ?? null },
         after: { kycStatus: "pending", documentCount: values.documents.length },
         ...info,
       });
