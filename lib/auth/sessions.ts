@@ -3,7 +3,7 @@
  * SHA-256, and a jose access token whose `sid` names the session. Used by login (password or OTP),
  * refresh, logout and the session list.
  */
-import { and, eq, isNull, ne, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { sessions } from "../../db/schema/sessions.js";
 import type { UserRole } from "../../db/schema/users.js";
 import type { Database } from "../db/index.js";
@@ -71,22 +71,11 @@ export async function revokeSession(
   return affectedRows(result) === 1;
 }
 
-/** Revokes every live session of a user (password change/reset), optionally sparing one. */
-export async function revokeAllSessions(
-  db: Database,
-  userId: number,
-  reason: RevokeReason,
-  exceptSessionId?: string,
-): Promise<number> {
+/** Revokes every live session of a user (password change/reset). */
+export async function revokeAllSessions(db: Database, userId: number, reason: RevokeReason): Promise<number> {
   const result = await db
     .update(sessions)
     .set({ revokedAt: sql`CURRENT_TIMESTAMP`, revokeReason: reason })
-    .where(
-      and(
-        eq(sessions.userId, userId),
-        isNull(sessions.revokedAt),
-        exceptSessionId ? ne(sessions.id, exceptSessionId) : undefined,
-      ),
-    );
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
   return affectedRows(result);
 }
