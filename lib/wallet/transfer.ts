@@ -4,7 +4,6 @@
  * no locks; the posting re-checks funds, KYC tier and limits under the wallet locks.
  */
 import { randomInt } from "node:crypto";
-import type { Database } from "../db/index.js";
 import { AppError } from "../http/errors.js";
 import { type PostedLine, type PostingContext, post, type SqlStatement } from "../ledger/index.js";
 import { istDate } from "../limits/windows.js";
@@ -19,8 +18,6 @@ export type TransferInput = {
   note?: string;
   /** The posting reference, when the caller must know it before the posting (idempotency record). */
   reference?: string;
-  /** Runs first inside the posting transaction (the durable idempotency row). */
-  beforeLocks?: (tx: Database) => Promise<void>;
   /** Sent at the head of the posting's first round trip (the durable idempotency row, without a round trip). */
   leadingStatements?: SqlStatement[];
   context?: PostingContext;
@@ -75,7 +72,6 @@ export async function transfer(input: TransferInput): Promise<TransferResult> {
       },
     ],
     systemLegs: [],
-    beforeLocks: input.beforeLocks,
     leadingStatements: input.leadingStatements,
     context: input.context,
   });
