@@ -29,8 +29,10 @@ export async function recordLoginFailure(db: Database, userId: number): Promise<
 }
 
 /** A successful login (or a password reset) forgets earlier failures (NIST 800-63B §5.2.2). */
+export const NO_LOGIN_FAILURES = { failedLoginCount: 0, lockedUntil: null } as const;
+
 export async function clearLoginFailures(db: Database, userId: number): Promise<void> {
-  await db.update(users).set({ failedLoginCount: 0, lockedUntil: null }).where(eq(users.id, userId));
+  await db.update(users).set(NO_LOGIN_FAILURES).where(eq(users.id, userId));
 }
 
 /** ACCOUNT_LOCKED with Retry-After until the lock ends. */

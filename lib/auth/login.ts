@@ -8,9 +8,9 @@ import { recordAudit } from "../audit/index.js";
 import { db, withTransaction } from "../db/index.js";
 import { AppError } from "../http/errors.js";
 import { type Identifier, parseIdentifier } from "../users/fields.js";
-import { getProfile, type Profile } from "../users/profile.js";
+import { type Profile, profileColumns, toProfile } from "../users/profile.js";
 import type { ClientInfo } from "./client-info.js";
-import { accountLocked, clearLoginFailures, recordLoginFailure } from "./lockout.js";
+import { accountLocked, NO_LOGIN_FAILURES, recordLoginFailure } from "./lockout.js";
 import { verifyPassword } from "./password.js";
 import { startSession, type TokenPair } from "./sessions.js";
 import { acceptTotp } from "./totp.js";
@@ -20,15 +20,14 @@ export type LoginResult = TokenPair & { user: Profile };
 const badCredentials = () => new AppError("UNAUTHORIZED", "The identifier or password is incorrect.");
 const COLUMN = { email: users.email, phone: users.phone, username: users.username } as const;
 
+/** The login checks' columns plus the profile, so a successful login answers without reading the row again. */
 async function findLoginUser(identifier: Identifier) {
   const [row] = await db
     .select({
-      id: users.id,
-      role: users.role,
+      ...profileColumns,
       password: users.password,
       isActive: users.isActive,
       lockedUntil: users.lockedUntil,
-      totpEnabled: users.totpEnabled,
       totpSecret: users.totpSecret,
     })
     .from(users)
@@ -83,8 +82,10 @@ export async function login(
     }
   }
   const pair = await withTransaction(async ({ tx }) => {
-    await clearLoginFailures(tx, user.id);
-    await tx.update(users).set({ lastLogin: sql`CURRENT_TIMESTAMP` }).where(eq(users.id, user.id));
+    await tx
+      .update(users)
+      .set({ ...NO_LOGIN_FAILURES, lastLogin: sql`CURRENT_TIMESTAMP` })
+      .where(eq(users.id, user.id));
     const session = await startSession(tx, { id: user.id, role: user.role ?? "customer" }, client);
     await recordAudit(tx, {
       actorUserId: user.id,
@@ -102,6 +103,7 @@ export async function login(
     accessToken: pair.accessToken,
     refreshToken: pair.refreshToken,
     expiresIn: pair.expiresIn,
-    user: await getProfile(db, user.id),
+    // The login changed no profile column, so the row read above is the profile.
+    user: toProfile(user),
   };
 }
