@@ -16,6 +16,7 @@ const SECRET_WORDS = new Set([
   "cookie",
   "cvv",
   "hash",
+  "accountnumber",
 ]);
 
 const MAX_DEPTH = 8;
@@ -28,9 +29,9 @@ function words(key: string): string[] {
     .filter(Boolean);
 }
 
-/** True when an object key names a secret (exported for the log-hygiene and unit tests). */
-export function isSecretKey(key: string): boolean {
-  return words(key).some((w) => SECRET_WORDS.has(w) || w === "accountnumber");
+/** True when an object key names a secret. */
+function isSecretKey(key: string): boolean {
+  return words(key).some((w) => SECRET_WORDS.has(w));
 }
 
 /** A JSON-safe copy of `value` without secret keys; Dates become ISO strings, bigints strings. */
