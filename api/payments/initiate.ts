@@ -15,7 +15,6 @@ const bodySchema = z
 export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = methods({
   POST: async (ctx) => {
     const user = await requireUser(ctx);
-    await assertRateLimit("moneyPerUser", String(user.id));
     const idempotencyKey = ctx.idempotencyKey();
     const body = await ctx.json(bodySchema);
     return initiatePayment({
@@ -23,6 +22,8 @@ export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = methods({
       amountPaise: body.amountPaise,
       idempotencyKey,
       audit: auditRequestInfo(ctx),
+      // Checked in the same Redis round trip as the idempotency key (fails closed: 503 without Redis).
+      rateLimit: () => assertRateLimit("moneyPerUser", String(user.id)),
     });
   },
 });

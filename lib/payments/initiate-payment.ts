@@ -22,7 +22,14 @@ import { markUnpaid } from "./settle-payment.js";
 /** Order lifetime at PhonePe (Standard Checkout allows 300–3600 s). */
 const EXPIRE_AFTER_S = 900;
 
-export type InitiateInput = { userId: number; amountPaise: Paise; idempotencyKey: string; audit: AuditRequestInfo };
+export type InitiateInput = {
+  userId: number;
+  amountPaise: Paise;
+  idempotencyKey: string;
+  audit: AuditRequestInfo;
+  /** The route's money rate limit, sent in the same Redis round trip as the idempotency lookup. */
+  rateLimit?: () => Promise<void>;
+};
 
 const returnUrl = (merchantOrderId: string) =>
   `${env.PUBLIC_BASE_URL}/api/payments/return?merchantOrderId=${encodeURIComponent(merchantOrderId)}`;
@@ -122,6 +129,6 @@ export async function initiatePayment(input: InitiateInput): Promise<Response> {
       });
       return { status: 201, body: await startCheckout(paymentId) };
     },
-    { reload },
+    { reload, alongside: input.rateLimit },
   );
 }

@@ -32,6 +32,8 @@ export type RefundInput = {
   reason: string;
   idempotencyKey: string;
   audit: AuditRequestInfo;
+  /** The route's money rate limit, sent in the same Redis round trip as the idempotency lookup. */
+  rateLimit?: () => Promise<void>;
 };
 
 type Reserved = { refundId: number; userId: number; merchantRefundId: string };
@@ -128,6 +130,6 @@ export async function refundPayment(input: RefundInput): Promise<Response> {
       if (!refund) throw new AppError("NOT_FOUND", "Refund not found.");
       return { status: 202, body: toRefundResponse(refund) };
     },
-    { reload },
+    { reload, alongside: input.rateLimit },
   );
 }
