@@ -3,17 +3,13 @@ import { db } from "../db/index.js";
 import { AppError } from "../http/errors.js";
 import { toPaymentResponse } from "./mappers.js";
 import { findPayment } from "./queries.js";
-import { syncPayment } from "./sync-payment.js";
+import { syncIfStale } from "./sync-payment.js";
 
 /** A pending payment not checked for this long is asked about again when its owner looks at it. */
 const STALE_MS = 5_000;
 
 export async function getPayment(userId: number, paymentId: number, now = new Date()) {
-  let payment = await findPayment(db, paymentId);
+  const payment = await findPayment(db, paymentId);
   if (!payment || payment.userId !== userId) throw new AppError("NOT_FOUND", "Payment not found.");
-  const lastSeen = (payment.lastCheckedAt ?? payment.createdAt ?? now).getTime();
-  if (payment.status === "pending" && (payment.lastCheckedAt === null || now.getTime() - lastSeen > STALE_MS)) {
-    payment = (await syncPayment(payment.id, now)) ?? payment;
-  }
-  return toPaymentResponse(payment);
+  return toPaymentResponse(await syncIfStale(payment, STALE_MS, now));
 }

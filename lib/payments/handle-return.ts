@@ -8,19 +8,16 @@ import { env } from "../env.js";
 import { AppError } from "../http/errors.js";
 import { publicStatus } from "./mappers.js";
 import { findPaymentByMerchantOrderId } from "./queries.js";
-import { syncPayment } from "./sync-payment.js";
+import { syncIfStale } from "./sync-payment.js";
 
 const RECHECK_MS = 2_000;
 
 /** Returns the frontend URL to redirect to. */
 export async function handleReturn(merchantOrderId: string): Promise<string> {
-  let payment = await findPaymentByMerchantOrderId(db, merchantOrderId);
-  if (!payment) throw new AppError("NOT_FOUND", "Payment not found.");
+  const found = await findPaymentByMerchantOrderId(db, merchantOrderId);
+  if (!found) throw new AppError("NOT_FOUND", "Payment not found.");
   // Public URL: ask PhonePe at most once per couple of seconds per payment, however often it is hit.
-  const lastChecked = payment.lastCheckedAt?.getTime() ?? 0;
-  if (payment.status === "pending" && Date.now() - lastChecked > RECHECK_MS) {
-    payment = (await syncPayment(payment.id)) ?? payment;
-  }
+  const payment = await syncIfStale(found, RECHECK_MS);
   const url = new URL("/payments/result", env.FRONTEND_URL);
   url.searchParams.set("paymentId", String(payment.id));
   url.searchParams.set("status", publicStatus(payment));

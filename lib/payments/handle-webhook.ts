@@ -60,7 +60,7 @@ async function applyEvent(envelope: WebhookEnvelope): Promise<void> {
     if (payment) {
       // Kept for support only (seed column `callback_data`); never read for money decisions.
       await db.update(payments).set({ callbackData: envelope }).where(eq(payments.id, payment.id));
-      await syncPayment(payment.id);
+      await syncPayment(payment);
     } else logger.info({ event: envelope.event }, "phonepe webhook: unknown merchantOrderId ignored");
   }
 }

@@ -52,14 +52,17 @@ async function apply(payment: Payment, status: OrderStatus, now: Date): Promise<
   }
 }
 
-/** Checks one payment with PhonePe and applies the result; returns the row as it is afterwards. */
-export async function syncPayment(paymentId: number, now = new Date()): Promise<Payment | null> {
-  const payment = await findPayment(db, paymentId);
-  if (!payment) return null;
+/**
+ * Checks one payment with PhonePe and applies the result. Takes the row the caller has just read (no
+ * second read) or, from the reconciler, its id.
+ */
+export async function syncPayment(paymentOrId: Payment | number, now = new Date()): Promise<void> {
+  const payment = typeof paymentOrId === "number" ? await findPayment(db, paymentOrId) : paymentOrId;
+  if (!payment) return;
   if (!needsCheck(payment)) {
     // Nothing PhonePe says can change it any more: drop it from the reconciler's queue.
     if (payment.nextCheckAt !== null) await touchSchedule(payment.id, null, now);
-    return payment;
+    return;
   }
   let status: OrderStatus;
   try {
@@ -76,13 +79,24 @@ export async function syncPayment(paymentId: number, now = new Date()): Promise<
           payment.status === "pending" ? nextCheckAt(payment.createdAt ?? now, now) : null,
           now,
         );
-      return findPayment(db, paymentId);
+      return;
     }
     if (!isPhonePeError(error)) throw error;
-    logger.warn({ paymentId, err: error }, "payments: order status unavailable; will retry on schedule");
+    logger.warn({ paymentId: payment.id, err: error }, "payments: order status unavailable; will retry on schedule");
     await touchSchedule(payment.id, new Date(now.getTime() + 10_000), now);
-    return findPayment(db, paymentId);
+    return;
   }
   await apply(payment, status, now);
-  return findPayment(db, paymentId);
+}
+
+/**
+ * For a customer looking at a payment (status GET, return page): a pending one not checked within
+ * `maxAgeMs` is checked with PhonePe first. Returns the row as it is afterwards.
+ */
+export async function syncIfStale(payment: Payment, maxAgeMs: number, now = new Date()): Promise<Payment> {
+  const checkedAt = payment.lastCheckedAt?.getTime();
+  if (payment.status !== "pending" || (checkedAt !== undefined && now.getTime() - checkedAt <= maxAgeMs))
+    return payment;
+  await syncPayment(payment, now);
+  return (await findPayment(db, payment.id)) ?? payment;
 }
