@@ -4,6 +4,7 @@ import { z } from "zod";
 import { users } from "../../db/schema/users.js";
 import type { Database } from "../db/index.js";
 import { emailSchema, normalizePhone } from "../users/fields.js";
+import { profileColumns } from "../users/profile.js";
 
 export type Destination = { channel: "sms" | "email"; value: string };
 
@@ -20,18 +21,18 @@ export const destinationSchema = z.string().transform((raw, ctx): Destination =>
   return z.NEVER;
 });
 
-/** The account a destination belongs to (the columns OTP flows need), or undefined. */
+/**
+ * The account a destination belongs to, or undefined: the columns OTP flows need (eligibility, 2FA,
+ * reset fingerprint) and the profile an OTP login answers with, in one read.
+ */
 export async function findUserByDestination(db: Database, destination: Destination) {
   const column = destination.channel === "sms" ? users.phone : users.email;
   const [row] = await db
     .select({
-      id: users.id,
-      role: users.role,
+      ...profileColumns,
       isActive: users.isActive,
-      phoneVerified: users.phoneVerified,
-      emailVerified: users.emailVerified,
-      totpEnabled: users.totpEnabled,
       password: users.password,
+      totpSecret: users.totpSecret,
     })
     .from(users)
     .where(eq(column, destination.value));

@@ -12,7 +12,7 @@ import { startSession, type TokenPair } from "../auth/sessions.js";
 import { acceptTotp } from "../auth/totp.js";
 import { db, withTransaction } from "../db/index.js";
 import { AppError } from "../http/errors.js";
-import { getProfile, type Profile } from "../users/profile.js";
+import { type Profile, toProfile } from "../users/profile.js";
 import { consumeOtp } from "./consume-otp.js";
 import { type Destination, findUserByDestination } from "./destination.js";
 
@@ -39,10 +39,7 @@ export async function verifyOtp(input: Input, client: ClientInfo): Promise<Verif
   const twoFactor =
     input.purpose === "login" && account.totpEnabled
       ? async () => {
-          const user = (
-            await db.select({ id: users.id, totpSecret: users.totpSecret }).from(users).where(eq(users.id, account.id))
-          )[0];
-          if (!input.totp || !user || !(await acceptTotp(db, user, input.totp))) {
+          if (!input.totp || !(await acceptTotp(db, account, input.totp))) {
             throw new AppError("TOTP_REQUIRED", "This account has 2FA on: send `totp` from your authenticator app.");
           }
         }
@@ -72,7 +69,8 @@ export async function verifyOtp(input: Input, client: ClientInfo): Promise<Verif
         return started;
       });
       const { accessToken, refreshToken, expiresIn } = session;
-      return { accessToken, refreshToken, expiresIn, user: await getProfile(db, userId) };
+      // The login changed no profile column, so the account row read above is the profile.
+      return { accessToken, refreshToken, expiresIn, user: toProfile(account) };
     }
     case "reset_password": {
       await recordAudit(db, audit("user.password_reset_authorized", "user", userId));
