@@ -2,12 +2,10 @@
  * `GET /__dev/outbox?to=&limit=` (API.md §5): every SMS and e-mail the dev notification provider
  * captured in this process, newest first. Dev server only; never deployed (not under api/).
  */
+import { json } from "../lib/http/index.js";
 import { readOutbox } from "../lib/notify/index.js";
 import { normalizePhone } from "../lib/users/fields.js";
 import type { Mount } from "./dev-server.js";
-
-const json = (body: unknown, status = 200) =>
-  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8" } });
 
 export function devOutboxMount(): Mount {
   return {
