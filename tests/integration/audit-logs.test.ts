@@ -65,6 +65,10 @@ describe("recordAudit", () => {
   });
 });
 
+/** GET /api/admin/audit-logs as the holder of `token`. */
+const list = <T = Page>(token: string, query?: Record<string, string | number>) =>
+  call<T>(auditLogsRoute, { path: "/api/admin/audit-logs", token, query });
+
 describe("GET /api/admin/audit-logs", () => {
   it("pages newest first with a keyset cursor and filters", async () => {
     const admin = await createTestUser({ role: "admin" });
@@ -72,59 +76,41 @@ describe("GET /api/admin/audit-logs", () => {
     for (let i = 0; i < 5; i++) {
       await recordAudit(db, { actorUserId: admin.id, action: `test.step${i}`, entityType: "pager", entityId });
     }
-    const first = await call<Page>(auditLogsRoute, {
-      path: "/api/admin/audit-logs",
-      token: admin.token,
-      query: { entityType: "pager", entityId, limit: 2 },
-    });
+    const first = await list(admin.token, { entityType: "pager", entityId, limit: 2 });
     expect(first.status).toBe(200);
     expect(first.body.data.map((r) => r.action)).toEqual(["test.step4", "test.step3"]);
     // A row inserted between pages must not shift the next page (keyset, not OFFSET).
     await recordAudit(db, { actorUserId: admin.id, action: "test.late", entityType: "pager", entityId });
-    const second = await call<Page>(auditLogsRoute, {
-      path: "/api/admin/audit-logs",
-      token: admin.token,
-      query: { entityType: "pager", entityId, limit: 2, cursor: first.body.nextCursor ?? "" },
+    const second = await list(admin.token, {
+      entityType: "pager",
+      entityId,
+      limit: 2,
+      cursor: first.body.nextCursor ?? "",
     });
     expect(second.body.data.map((r) => r.action)).toEqual(["test.step2", "test.step1"]);
-    const third = await call<Page>(auditLogsRoute, {
-      path: "/api/admin/audit-logs",
-      token: admin.token,
-      query: { entityType: "pager", entityId, limit: 2, cursor: second.body.nextCursor ?? "" },
+    const third = await list(admin.token, {
+      entityType: "pager",
+      entityId,
+      limit: 2,
+      cursor: second.body.nextCursor ?? "",
     });
     expect(third.body.data.map((r) => r.action)).toEqual(["test.step0"]);
     expect(third.body.nextCursor).toBeNull();
-    const byAction = await call<Page>(auditLogsRoute, {
-      path: "/api/admin/audit-logs",
-      token: admin.token,
-      query: { action: "test.late", actorUserId: admin.id },
-    });
+    const byAction = await list(admin.token, { action: "test.late", actorUserId: admin.id });
     expect(byAction.body.data).toHaveLength(1);
   });
 
   it("rejects forged cursors and unknown filters with 400, non-admins with 403", async () => {
     const admin = await createTestUser({ role: "admin" });
     const customer = await createTestUser({ role: "customer" });
-    const forged = await call<{ error: { code: string } }>(auditLogsRoute, {
-      path: "/api/admin/audit-logs",
-      token: admin.token,
-      query: { cursor: "bm9wZQ" },
-    });
+    const forged = await list<{ error: { code: string } }>(admin.token, { cursor: "bm9wZQ" });
     expect(forged.status).toBe(400);
     expect(forged.body.error.code).toBe("VALIDATION_FAILED");
-    const unknown = await call(auditLogsRoute, {
-      path: "/api/admin/audit-logs",
-      token: admin.token,
-      query: { sort: "asc" },
-    });
+    const unknown = await list(admin.token, { sort: "asc" });
     expect(unknown.status).toBe(400);
-    const tooMany = await call(auditLogsRoute, {
-      path: "/api/admin/audit-logs",
-      token: admin.token,
-      query: { limit: 101 },
-    });
+    const tooMany = await list(admin.token, { limit: 101 });
     expect(tooMany.status).toBe(400);
-    const denied = await call(auditLogsRoute, { path: "/api/admin/audit-logs", token: customer.token });
+    const denied = await list(customer.token);
     expect(denied.status).toBe(403);
   });
 });
