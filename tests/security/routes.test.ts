@@ -298,13 +298,16 @@ describe("public routes", () => {
   );
 });
 
+/** A route's sample request with only the given Authorization header (cron secret, webhook credentials). */
+const sendWithAuthorization = (spec: RouteSpec, authorization?: string) =>
+  invoke(spec.method, spec.path, {
+    ...spec.sample?.(must(users_.admin)),
+    headers: authorization ? { authorization } : {},
+  });
+
 const cronRoutes = ROUTES.filter((r) => r.auth === "cron");
 describe.each(cronRoutes.map((r) => [key(r.method, r.path), r] as const))("%s (cron)", (_name, spec) => {
-  const send = (authorization?: string) =>
-    invoke(spec.method, spec.path, {
-      ...spec.sample?.(must(users_.admin)),
-      headers: authorization ? { authorization } : {},
-    });
+  const send = (authorization?: string) => sendWithAuthorization(spec, authorization);
 
   it("answers 401 without the cron secret, with a wrong one, and with a valid admin user token", async () => {
     for (const authorization of [
@@ -325,11 +328,7 @@ describe.each(cronRoutes.map((r) => [key(r.method, r.path), r] as const))("%s (c
 
 const webhookRoutes = ROUTES.filter((r) => r.auth === "webhook");
 describe.each(webhookRoutes.map((r) => [key(r.method, r.path), r] as const))("%s (webhook)", (_name, spec) => {
-  const send = (authorization?: string) =>
-    invoke(spec.method, spec.path, {
-      ...spec.sample?.(must(users_.admin)),
-      headers: authorization ? { authorization } : {},
-    });
+  const send = (authorization?: string) => sendWithAuthorization(spec, authorization);
   const good = webhookAuthorization(env.PHONEPE_WEBHOOK_USERNAME, env.PHONEPE_WEBHOOK_PASSWORD);
 
   it("answers 401 to a missing, forged or user-token Authorization", async () => {
