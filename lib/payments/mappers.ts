@@ -36,11 +36,3 @@ export function toInitiateResponse(p: Payment, redirectUrl: string) {
 export function toRefundResponse(r: PaymentRefund) {
   return { refundId: r.merchantRefundId, status: r.status, amountPaise: r.amount, paymentId: r.paymentId };
 }
-
-/** A compact snapshot for audit rows. */
-export const auditSnapshot = (p: Pick<Payment, "status" | "amount" | "flagReason" | "providerState">) => ({
-  status: p.status,
-  amountPaise: p.amount,
-  flagReason: p.flagReason,
-  providerState: p.providerState,
-});

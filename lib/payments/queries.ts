@@ -1,5 +1,5 @@
 /** Row access for payments and refunds. Each takes the db or an open transaction first. */
-import { and, asc, eq, inArray, isNull, lte, ne, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
 import { type PaymentRefund, paymentRefunds } from "../../db/schema/payment-refunds.js";
 import { type Payment, payments } from "../../db/schema/payments.js";
 import type { Database } from "../db/index.js";
@@ -63,14 +63,19 @@ export async function dueRefundIds(dbx: Database, now: Date, limit: number): Pro
   const rows = await dbx
     .select({ id: paymentRefunds.id })
     .from(paymentRefunds)
-    .where(and(lte(paymentRefunds.nextCheckAt, now), inArray(paymentRefunds.status, ["pending", "confirmed"])))
+    .where(and(lte(paymentRefunds.nextCheckAt, now), inArray(paymentRefunds.status, [...OPEN_REFUND_STATUSES])))
     .orderBy(asc(paymentRefunds.nextCheckAt))
     .limit(limit);
   return rows.map((r) => r.id);
 }
 
+/** Refund statuses PhonePe may still move (everything but completed and failed). */
+export const OPEN_REFUND_STATUSES = ["pending", "confirmed"] as const;
+
+export const isRefundOpen = (r: Pick<PaymentRefund, "status">) => r.status === "pending" || r.status === "confirmed";
+
 /** Statuses from which a confirmed-paid order may still be credited (late success included). */
-export const CREDITABLE = ["pending", "failed", "expired"] as const;
+const CREDITABLE = ["pending", "failed", "expired"] as const;
 
 /** WHERE clause: this payment, not yet credited, not flagged for a person. */
 export const creditableWhere = (id: number) =>
@@ -80,8 +85,6 @@ export const creditableWhere = (id: number) =>
     isNull(payments.flagReason),
     isNull(payments.transactionId),
   );
-
-export const notFailedRefund = ne(paymentRefunds.status, "failed");
 
 /** `affectedRows` of a drizzle mysql2 UPDATE/DELETE result. */
 export function affected(result: unknown): number {

@@ -7,7 +7,7 @@ import { paymentRefunds } from "../../db/schema/payment-refunds.js";
 import { db } from "../db/index.js";
 import { logger } from "../log.js";
 import { createRefund, isPhonePeError, PhonePeInvalidRequestError } from "../phonepe/index.js";
-import { findPayment, findRefund } from "./queries.js";
+import { findPayment, findRefund, isRefundOpen } from "./queries.js";
 import { nextCheckAt } from "./schedule.js";
 import { markRefundConfirmed, settleRefund } from "./settle-refund.js";
 
@@ -15,7 +15,7 @@ const DUPLICATE = /DUPLICATE|Duplicated/i;
 
 export async function sendRefund(refundId: number, now = new Date()): Promise<void> {
   const refund = await findRefund(db, refundId);
-  if (!refund || refund.providerAccepted || refund.status === "completed" || refund.status === "failed") return;
+  if (!refund || refund.providerAccepted || !isRefundOpen(refund)) return;
   const payment = await findPayment(db, refund.paymentId);
   if (!payment?.phonepeMerchantTransactionId) return;
   try {

@@ -12,7 +12,7 @@ import { isAppError } from "../http/errors.js";
 import { captureHold, voidHold } from "../ledger/index.js";
 import { logger } from "../log.js";
 import { decimalFromPaise } from "../money/index.js";
-import { affected, findRefund } from "./queries.js";
+import { affected, findRefund, isRefundOpen, OPEN_REFUND_STATUSES } from "./queries.js";
 
 class AlreadySettled extends Error {}
 
@@ -26,7 +26,7 @@ async function closeRow(
   const res = await tx
     .update(paymentRefunds)
     .set({ status: to, errorCode, completedAt: to === "completed" ? now : null, nextCheckAt: null, lastCheckedAt: now })
-    .where(and(eq(paymentRefunds.id, refundId), inArray(paymentRefunds.status, ["pending", "confirmed"])));
+    .where(and(eq(paymentRefunds.id, refundId), inArray(paymentRefunds.status, [...OPEN_REFUND_STATUSES])));
   return affected(res) === 1;
 }
 
@@ -78,7 +78,7 @@ export async function settleRefund(
   now = new Date(),
 ) {
   const refund = await findRefund(db, refundId);
-  if (!refund || refund.status === "completed" || refund.status === "failed") return;
+  if (!refund || !isRefundOpen(refund)) return;
   if (outcome === "completed") {
     try {
       if (refund.kind === "admin" && refund.holdId !== null) {

@@ -4,7 +4,7 @@ import { paymentRefunds } from "../../db/schema/payment-refunds.js";
 import { db } from "../db/index.js";
 import { logger } from "../log.js";
 import { getRefundStatus, isPhonePeError, PhonePeInvalidRequestError } from "../phonepe/index.js";
-import { findRefund } from "./queries.js";
+import { findRefund, isRefundOpen } from "./queries.js";
 import { nextCheckAt } from "./schedule.js";
 import { sendRefund } from "./send-refund.js";
 import { markRefundConfirmed, settleRefund } from "./settle-refund.js";
@@ -14,7 +14,7 @@ const ORPHAN_MS = 2 * 60_000;
 
 export async function syncRefund(refundId: number, now = new Date()): Promise<void> {
   const refund = await findRefund(db, refundId);
-  if (!refund || refund.status === "completed" || refund.status === "failed") return;
+  if (!refund || !isRefundOpen(refund)) return;
   if (refund.kind === "admin" && refund.holdId === null) {
     if (now.getTime() - (refund.createdAt ?? now).getTime() > ORPHAN_MS)
       await settleRefund(refund.id, "failed", "NO_HOLD");
