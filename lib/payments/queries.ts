@@ -3,7 +3,7 @@ import { and, asc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
 import { type PaymentRefund, paymentRefunds } from "../../db/schema/payment-refunds.js";
 import { type Payment, payments } from "../../db/schema/payments.js";
 import type { Database } from "../db/index.js";
-import { type Paise, paise } from "../money/index.js";
+import { type Paise, paiseFromDecimal } from "../money/index.js";
 
 export async function findPayment(dbx: Database, id: number): Promise<Payment | null> {
   const [row] = await dbx.select().from(payments).where(eq(payments.id, id)).limit(1);
@@ -40,12 +40,12 @@ export async function findRefundByMerchantRefundId(
 export async function refundUsage(tx: Database, paymentId: number): Promise<{ reservedPaise: Paise; count: number }> {
   const [row] = await tx
     .select({
-      reserved: sql<string>`COALESCE(SUM(CASE WHEN ${paymentRefunds.status} <> 'failed' THEN ${paymentRefunds.amount} * 100 ELSE 0 END), 0)`,
+      reserved: sql<string>`COALESCE(SUM(CASE WHEN ${paymentRefunds.status} <> 'failed' THEN ${paymentRefunds.amount} ELSE 0 END), 0)`,
       count: sql<number>`COUNT(*)`,
     })
     .from(paymentRefunds)
     .where(eq(paymentRefunds.paymentId, paymentId));
-  return { reservedPaise: paise(Math.round(Number(row?.reserved ?? 0))), count: Number(row?.count ?? 0) };
+  return { reservedPaise: paiseFromDecimal(String(row?.reserved ?? "0")), count: Number(row?.count ?? 0) };
 }
 
 /** Ids due for a status check (reconciliation), oldest due first. */
