@@ -5,7 +5,7 @@ import * as changeRoute from "../../api/auth/password/change.js";
 import * as sessionRoute from "../../api/auth/sessions/[id].js";
 import * as sessionsRoute from "../../api/auth/sessions.js";
 import * as me from "../../api/me.js";
-import { auditLogs, sessions } from "../../db/schema/index.js";
+import { auditLogs, sessions, users } from "../../db/schema/index.js";
 import { db, pool } from "../../lib/db/index.js";
 import { createTestUser } from "../helpers/factories.js";
 import { call } from "../helpers/request.js";
@@ -178,7 +178,6 @@ describe("sessions, logout and password change", () => {
   it("an inactive user's token is refused at once", async () => {
     const user = await createTestUser();
     expect((await getMe(user.token)).status).toBe(200);
-    const { users } = await import("../../db/schema/index.js");
     await db.update(users).set({ isActive: false }).where(eq(users.id, user.id));
     expect((await getMe(user.token)).status).toBe(401);
   });
