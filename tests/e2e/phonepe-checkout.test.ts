@@ -6,20 +6,23 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { pool } from "../../lib/db/index.js";
-import type { DevServer } from "../../scripts/dev-server.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Browser, launchChromium } from "../helpers/chromium.js";
-import { startTestServer } from "../helpers/dev-server.js";
 import { createTestUser } from "../helpers/factories.js";
-import { closeLedgerPool, expectLedgerClean } from "../helpers/ledger.js";
-import { balanceOf, creditPostings, initiate, resetSim, simConfig, simWebhooks, waitFor } from "../helpers/phonepe.js";
+import {
+  balanceOf,
+  creditPostings,
+  initiate,
+  simConfig,
+  simWebhooks,
+  usePhonePeHarness,
+  waitFor,
+} from "../helpers/phonepe.js";
 
-let server: DevServer;
+const server = usePhonePeHarness();
 let browser: Browser;
 let frontend: Server;
 beforeAll(async () => {
-  server = await startTestServer();
   // The frontend (FRONTEND_URL=http://frontend.test) is not part of this repo: a stand-in page on a
   // loopback port, and Chromium resolves frontend.test to it (redirect targets cannot be routed).
   frontend = createServer((_req, res) => {
@@ -29,17 +32,12 @@ beforeAll(async () => {
   const { port } = frontend.address() as AddressInfo;
   browser = await launchChromium([`--host-resolver-rules=MAP frontend.test 127.0.0.1:${port}`]);
 });
-afterEach(() => expectLedgerClean());
 afterAll(async () => {
   await browser?.close();
-  await server?.close();
   await new Promise((resolve) => frontend?.close(resolve));
-  await closeLedgerPool();
-  await pool.end();
 });
 
 async function payInBrowser(webhookDelayMs: number, amountPaise: number, button = "#pay", expected = "success") {
-  await resetSim();
   await simConfig({ webhookDelayMs });
   const user = await createTestUser();
   const started = await initiate(user, amountPaise);
@@ -55,7 +53,7 @@ async function payInBrowser(webhookDelayMs: number, amountPaise: number, button 
     expect(url.searchParams.get("status")).toBe(expected);
     expect(await page.textContent("#result")).toBe("Payment result");
     // The customer reloads the return URL: nothing more happens.
-    await page.goto(`${server.url}/api/payments/return?merchantOrderId=${merchantOrderId}`);
+    await page.goto(`${server.url()}/api/payments/return?merchantOrderId=${merchantOrderId}`);
     expect(page.url()).toContain(`status=${expected}`);
   } finally {
     await page.close();

@@ -30,7 +30,7 @@ import {
   waitFor,
 } from "../helpers/phonepe.js";
 
-const _server = usePhonePeHarness();
+usePhonePeHarness();
 
 const callsTo = async (target: string) => (await simCalls()).filter((c) => c.target === target).length;
 
