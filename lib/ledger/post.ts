@@ -98,6 +98,7 @@ export async function postOnConnection(
       openingBalancePaise: paiseFromDecimal(row.openingPaise),
       closingBalancePaise: paiseFromDecimal(row.closingPaise),
       ledgerDate,
+      createdAt: row.createdAt,
     };
   });
   return { postingId, reference: input.reference, lines: posted };

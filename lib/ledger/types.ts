@@ -60,6 +60,8 @@ export type PostedLine = {
   openingBalancePaise: Paise;
   closingBalancePaise: Paise;
   ledgerDate: string;
+  /** The line's `created_at` as the database set it. */
+  createdAt: Date;
 };
 
 export type PostingResult = { postingId: number; reference: string; lines: PostedLine[] };

@@ -118,15 +118,20 @@ export function buildWrites(
   return out;
 }
 
-export type LineReadBack = Map<string, { id: number; openingPaise: string; closingPaise: string }>;
+export type LineReadBack = Map<string, { id: number; openingPaise: string; closingPaise: string; createdAt: Date }>;
 const READ_BACK =
-  "SELECT id, reference_number, opening_balance, closing_balance FROM transactions WHERE posting_id = ?";
+  "SELECT id, reference_number, opening_balance, closing_balance, created_at FROM transactions WHERE posting_id = ?";
 
 function readBack(rows: RowDataPacket[]): LineReadBack {
   return new Map(
     rows.map((r) => [
       String(r.reference_number),
-      { id: Number(r.id), openingPaise: String(r.opening_balance), closingPaise: String(r.closing_balance) },
+      {
+        id: Number(r.id),
+        openingPaise: String(r.opening_balance),
+        closingPaise: String(r.closing_balance),
+        createdAt: new Date(r.created_at),
+      },
     ]),
   );
 }

@@ -8,9 +8,10 @@ import { recordAudit } from "../audit/index.js";
 import { db } from "../db/index.js";
 import { withIdempotency } from "../idempotency/index.js";
 import { newId } from "../ids.js";
-import { post } from "../ledger/index.js";
+import { post, type WalletLegInput } from "../ledger/index.js";
 import { amountPaiseSchema } from "../money/index.js";
 import { getTransactionByPosting } from "./get-transaction.js";
+import { postedLineView } from "./transaction-view.js";
 
 export const adjustmentBodySchema = z.strictObject({
   direction: z.enum(["credit", "debit"]),
@@ -42,21 +43,20 @@ export function adjustWallet(input: AdjustmentInput): Promise<Response> {
     async (claim) => {
       const reference = newId("adj");
       const credit = body.direction === "credit";
-      await post({
+      const leg: WalletLegInput = {
+        userId,
+        direction: body.direction,
+        amountPaise: body.amountPaise,
+        transactionType: credit ? "deposit" : "withdrawal",
+        ledgerType: "TopIn",
+        description: credit ? "Manual credit by NexasPay" : "Manual debit by NexasPay",
+        remarks: body.reason,
+        paymentMethod: "wallet",
+      };
+      const { lines } = await post({
         reference,
         kind: "adjustment",
-        walletLegs: [
-          {
-            userId,
-            direction: body.direction,
-            amountPaise: body.amountPaise,
-            transactionType: credit ? "deposit" : "withdrawal",
-            ledgerType: "TopIn",
-            description: credit ? "Manual credit by NexasPay" : "Manual debit by NexasPay",
-            remarks: body.reason,
-            paymentMethod: "wallet",
-          },
-        ],
+        walletLegs: [leg],
         systemLegs: [{ account: "adjustments", direction: credit ? "debit" : "credit", amountPaise: body.amountPaise }],
         // An operator's correction is not a customer load: KYC caps and limits do not apply (funds still do).
         enforceLimits: false,
@@ -73,7 +73,10 @@ export function adjustWallet(input: AdjustmentInput): Promise<Response> {
         },
         context: { ip: input.request.ip, deviceInfo: input.request.userAgent },
       });
-      return { status: 201, body: await reload(reference) };
+      const [line] = lines;
+      if (!line) throw new Error("adjustment posting has no wallet line");
+      // Built from the posting's own read-back; `reload` (a query) serves replays only.
+      return { status: 201, body: { transaction: postedLineView(leg, line, null) } };
     },
     { reload, alongside: input.rateLimit },
   );

@@ -36,7 +36,7 @@ export function sendTransfer(input: SendTransferInput): Promise<Response> {
     { userId: senderId, key: input.idempotencyKey, request: { method: "POST", path: input.path, body } },
     async (claim) => {
       const reference = newTransferReference();
-      await transfer({
+      const { transaction } = await transfer({
         senderId,
         recipient: body.recipient,
         amountPaise: body.amountPaise,
@@ -45,7 +45,8 @@ export function sendTransfer(input: SendTransferInput): Promise<Response> {
         leadingStatements: [claim.statement({ status: 201, resourceRef: reference })],
         context: input.context,
       });
-      return { status: 201, body: await reload(reference) };
+      // The answer is built from the posting's own read-back; `reload` (a query) serves replays only.
+      return { status: 201, body: { transaction } };
     },
     { reload, alongside: input.rateLimit },
   );

@@ -5,6 +5,7 @@
 import { sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/mysql-core";
 import { transactions, users } from "../../db/schema/index.js";
+import type { PostedLine, WalletLegInput } from "../ledger/index.js";
 import type { Paise } from "../money/index.js";
 import { ZERO_PAISE } from "../money/index.js";
 
@@ -100,4 +101,36 @@ export function toTransactionView(row: TransactionViewRow): TransactionView {
     ledgerDate: row.ledgerDate,
     createdAt: (row.createdAt ?? new Date(0)).toISOString(),
   };
+}
+
+/**
+ * The view of a line this request just posted, from the leg it sent and the line `post()` read back —
+ * the same object a later read of the line gives, without that read (the answer of every transfer).
+ * `counterparty` is the other party of the line as `counterpartyIdSql` resolves it (none for system legs).
+ */
+export function postedLineView(
+  leg: WalletLegInput,
+  line: PostedLine,
+  counterparty: { userCode: string | null; fullName: string | null } | null,
+): TransactionView {
+  const debit = leg.direction === "debit";
+  return toTransactionView({
+    id: line.id,
+    referenceNumber: line.referenceNumber,
+    type: leg.transactionType,
+    ledgerType: leg.ledgerType,
+    status: "completed", // every ledger line is written completed (lib/ledger/write-lines.ts)
+    amount: leg.amountPaise,
+    debit: debit ? leg.amountPaise : ZERO_PAISE,
+    credit: debit ? ZERO_PAISE : leg.amountPaise,
+    opening: line.openingBalancePaise,
+    closing: line.closingBalancePaise,
+    fee: leg.feePaise ?? ZERO_PAISE,
+    description: leg.description ?? null,
+    remarks: leg.remarks ?? null,
+    ledgerDate: line.ledgerDate,
+    createdAt: line.createdAt,
+    counterpartyCode: counterparty?.userCode ?? null,
+    counterpartyName: counterparty?.fullName ?? null,
+  });
 }

@@ -5,10 +5,11 @@
  */
 import { randomInt } from "node:crypto";
 import { AppError } from "../http/errors.js";
-import { type PostedLine, type PostingContext, post, type SqlStatement } from "../ledger/index.js";
+import { type PostedLine, type PostingContext, post, type SqlStatement, type WalletLegInput } from "../ledger/index.js";
 import { istDate } from "../limits/windows.js";
 import type { Paise } from "../money/index.js";
 import { findRecipient, type Recipient } from "./find-recipient.js";
+import { postedLineView, type TransactionView } from "./transaction-view.js";
 
 export type TransferInput = {
   senderId: number;
@@ -28,6 +29,8 @@ export type TransferResult = {
   reference: string;
   /** The sender's debit line. */
   line: PostedLine;
+  /** The sender's debit line as the API shows it (what reading it back would give). */
+  transaction: TransactionView;
   counterparty: Recipient;
 };
 
@@ -52,17 +55,18 @@ export async function transfer(input: TransferInput): Promise<TransferResult> {
   // would only add a database round trip to every transfer.
   const note = input.note?.slice(0, 255);
   const leg = { transactionType: "transfer", ledgerType: "Transfer", description: note, remarks: note } as const;
+  const debit: WalletLegInput = {
+    ...leg,
+    userId: input.senderId,
+    direction: "debit",
+    amountPaise: input.amountPaise,
+    counterpartyUserId: recipient.id,
+  };
   const result = await post({
     reference: input.reference ?? newTransferReference(),
     kind: "p2p",
     walletLegs: [
-      {
-        ...leg,
-        userId: input.senderId,
-        direction: "debit",
-        amountPaise: input.amountPaise,
-        counterpartyUserId: recipient.id,
-      },
+      debit,
       {
         ...leg,
         userId: recipient.id,
@@ -77,5 +81,11 @@ export async function transfer(input: TransferInput): Promise<TransferResult> {
   });
   const line = result.lines.find((l) => l.userId === input.senderId && l.direction === "debit");
   if (!line) throw new Error("transfer posting has no sender line");
-  return { postingId: result.postingId, reference: result.reference, line, counterparty: recipient };
+  return {
+    postingId: result.postingId,
+    reference: result.reference,
+    line,
+    transaction: postedLineView(debit, line, recipient),
+    counterparty: recipient,
+  };
 }
