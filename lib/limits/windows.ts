@@ -1,6 +1,6 @@
 /** Limit windows and ledger dates in IST (Asia/Kolkata, UTC+05:30, no DST). */
 
-const IST_OFFSET_MS = 330 * 60_000;
+export const IST_OFFSET_MS = 330 * 60_000;
 
 /** The IST calendar date (YYYY-MM-DD) of an instant. */
 export function istDate(at: Date = new Date()): string {

@@ -3,8 +3,9 @@
  * day D runs from D 00:00 IST = (D−1) 18:30 UTC to the next day's start.
  */
 import { z } from "zod";
+import { IST_OFFSET_MS, istDate } from "../limits/windows.js";
 
-const IST_OFFSET_MS = 330 * 60 * 1000;
+export { istDate };
 
 /** `YYYY-MM-DD` that is a real calendar date. */
 export const istDateSchema = z
@@ -14,11 +15,6 @@ export const istDateSchema = z
     const d = new Date(`${v}T00:00:00Z`);
     return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
   }, "must be a real calendar date");
-
-/** The IST calendar date of an instant. */
-export function istDate(at: Date = new Date()): string {
-  return new Date(at.getTime() + IST_OFFSET_MS).toISOString().slice(0, 10);
-}
 
 /** The instant (UTC) at which IST date `date` begins. */
 export function istDayStart(date: string): Date {
