@@ -10,23 +10,26 @@ import { limitWindows } from "./windows.js";
 export type LimitState = LimitSubject & { balancePaise: Paise; heldPaise: Paise; usage: WindowUsage };
 
 export async function readLimitState(userId: number, handle: Database = db): Promise<LimitState> {
-  const [user] = await handle
-    .select({
-      kycStatus: users.kycStatus,
-      dailyLimitPaise: users.dailyLimit,
-      monthlyLimitPaise: users.monthlyLimit,
-      balancePaise: users.walletBalance,
-      heldPaise: users.heldBalance,
-      openedAt: users.createdAt,
-    })
-    .from(users)
-    .where(eq(users.id, userId));
-  if (!user) throw new AppError("NOT_FOUND", "Wallet not found.");
   const w = limitWindows();
-  const rows = await handle
-    .select()
-    .from(walletLimitUsage)
-    .where(and(eq(walletLimitUsage.userId, userId), inArray(walletLimitUsage.periodStart, [w.day, w.month, w.fy])));
+  // Independent reads (no lock, advisory): issued together rather than one after the other.
+  const [[user], rows] = await Promise.all([
+    handle
+      .select({
+        kycStatus: users.kycStatus,
+        dailyLimitPaise: users.dailyLimit,
+        monthlyLimitPaise: users.monthlyLimit,
+        balancePaise: users.walletBalance,
+        heldPaise: users.heldBalance,
+        openedAt: users.createdAt,
+      })
+      .from(users)
+      .where(eq(users.id, userId)),
+    handle
+      .select()
+      .from(walletLimitUsage)
+      .where(and(eq(walletLimitUsage.userId, userId), inArray(walletLimitUsage.periodStart, [w.day, w.month, w.fy]))),
+  ]);
+  if (!user) throw new AppError("NOT_FOUND", "Wallet not found.");
   const usage = emptyUsage();
   for (const r of rows) {
     if (r.periodStart !== w[r.period]) continue;
