@@ -7,18 +7,15 @@ import { afterAll, describe, expect, it } from "vitest";
 import * as verifyRoute from "../../api/admin/ledger/verify.js";
 import * as adjustRoute from "../../api/admin/wallets/[userId]/adjustments.js";
 import { auditLogs } from "../../db/schema/index.js";
-import { db, pool } from "../../lib/db/index.js";
+import { db } from "../../lib/db/index.js";
 import { newId } from "../../lib/ids.js";
 import { getBalance } from "../../lib/wallet/get-balance.js";
 import type { TransactionView } from "../../lib/wallet/transaction-view.js";
 import { createTestUser } from "../helpers/factories.js";
-import { closeLedgerPool, expectLedgerClean } from "../helpers/ledger.js";
+import { closeDatabases, expectLedgerClean } from "../helpers/ledger.js";
 import { call } from "../helpers/request.js";
 
-afterAll(async () => {
-  await closeLedgerPool();
-  await pool.end();
-});
+afterAll(closeDatabases);
 
 type Reply = { transaction: TransactionView; error?: { code: string } };
 const adjust = (token: string, userId: number | string, body: unknown, idempotencyKey?: string) =>

@@ -11,19 +11,16 @@ import * as statementRoute from "../../api/wallet/statement.js";
 import * as detailRoute from "../../api/wallet/transactions/[id].js";
 import * as listRoute from "../../api/wallet/transactions.js";
 import { transactions } from "../../db/schema/index.js";
-import { db, pool } from "../../lib/db/index.js";
+import { db } from "../../lib/db/index.js";
 import { post } from "../../lib/ledger/index.js";
 import { type Paise, paise } from "../../lib/money/index.js";
 import { istDate, istMonthStart } from "../../lib/wallet/ist-dates.js";
 import type { TransactionView } from "../../lib/wallet/transaction-view.js";
 import { createTestUser } from "../helpers/factories.js";
-import { closeLedgerPool, expectLedgerClean, fundWallet, testRef } from "../helpers/ledger.js";
+import { closeDatabases, expectLedgerClean, fundWallet, testRef } from "../helpers/ledger.js";
 import { call } from "../helpers/request.js";
 
-afterAll(async () => {
-  await closeLedgerPool();
-  await pool.end();
-});
+afterAll(closeDatabases);
 
 type Page = { data: TransactionView[]; nextCursor: string | null };
 

@@ -7,18 +7,15 @@ import { and, count, eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import * as transfersRoute from "../../api/wallet/transfers.js";
 import { transactions } from "../../db/schema/index.js";
-import { db, pool } from "../../lib/db/index.js";
+import { db } from "../../lib/db/index.js";
 import { newId } from "../../lib/ids.js";
 import { getBalance } from "../../lib/wallet/get-balance.js";
 import type { TransactionView } from "../../lib/wallet/transaction-view.js";
 import { createTestUser } from "../helpers/factories.js";
-import { closeLedgerPool, expectLedgerClean, fundWallet } from "../helpers/ledger.js";
+import { closeDatabases, expectLedgerClean, fundWallet } from "../helpers/ledger.js";
 import { call } from "../helpers/request.js";
 
-afterAll(async () => {
-  await closeLedgerPool();
-  await pool.end();
-});
+afterAll(closeDatabases);
 
 type Reply = { transaction: TransactionView; error?: { code: string } };
 const PATH = "/api/wallet/transfers";

@@ -2,14 +2,36 @@
  * Ledger test helpers: `fundWallet` puts money in a wallet the way an admin adjustment would (a real
  * posting from the `adjustments` system account, limits not enforced), and `expectLedgerClean`
  * asserts the verifier finds nothing. Call `expectLedgerClean()` at the end of every money-moving test
- * and `closeLedgerPool()` next to `pool.end()` in afterAll.
+ * and `afterAll(closeDatabases)` (both pools) in every file that posts.
  */
 import { randomBytes } from "node:crypto";
+import { eq, inArray } from "drizzle-orm";
 import { expect } from "vitest";
-import { post, verifyLedger } from "../../lib/ledger/index.js";
+import { users } from "../../db/schema/index.js";
+import { db, pool } from "../../lib/db/index.js";
+import { closeLedgerPool, post, verifyLedger } from "../../lib/ledger/index.js";
 import { type Paise, paise } from "../../lib/money/index.js";
 
-export { closeLedgerPool } from "../../lib/ledger/index.js";
+export { closeLedgerPool };
+
+/** Closes the ledger pool and the app pool (afterAll of every file that posts). */
+export async function closeDatabases(): Promise<void> {
+  await closeLedgerPool();
+  await pool.end();
+}
+
+/** A wallet's balance as the user row holds it. */
+export const balanceOf = async (id: number) =>
+  (await db.select({ b: users.walletBalance }).from(users).where(eq(users.id, id)))[0]?.b;
+
+/** `id → [balance, held]` of the given wallets (rows that exist). */
+export async function balancesAndHolds(ids: number[]): Promise<Map<number, [Paise, Paise]>> {
+  const rows = await db
+    .select({ id: users.id, b: users.walletBalance, h: users.heldBalance })
+    .from(users)
+    .where(inArray(users.id, ids));
+  return new Map(rows.map((r) => [r.id, [r.b, r.h]]));
+}
 
 export const testRef = (prefix = "T") => `${prefix}-${randomBytes(8).toString("hex")}`;
 

@@ -4,21 +4,18 @@
  * in success or a business rejection (no deadlock escaping the retries, no 500), and the final
  * balances must equal the initial ones plus the effects of exactly the operations that succeeded.
  */
-import { eq, inArray } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { afterAll, expect, it } from "vitest";
 import { users } from "../../db/schema/index.js";
-import { db, pool } from "../../lib/db/index.js";
+import { db } from "../../lib/db/index.js";
 import { isAppError } from "../../lib/http/errors.js";
 import { captureHold, createHold, post, voidHold } from "../../lib/ledger/index.js";
 import { paise } from "../../lib/money/index.js";
 import { transfer } from "../../lib/wallet/transfer.js";
 import { createTestUser } from "../helpers/factories.js";
-import { closeLedgerPool, expectLedgerClean, fundWallet, testRef } from "../helpers/ledger.js";
+import { balancesAndHolds, closeDatabases, expectLedgerClean, fundWallet, testRef } from "../helpers/ledger.js";
 
-afterAll(async () => {
-  await closeLedgerPool();
-  await pool.end();
-});
+afterAll(closeDatabases);
 
 const BUSINESS = new Set(["INSUFFICIENT_FUNDS", "LIMIT_EXCEEDED", "KYC_REQUIRED", "CONFLICT"]);
 const pick = <T>(xs: T[]): T => xs[Math.floor(Math.random() * xs.length)] as T;
@@ -111,18 +108,8 @@ it("random concurrent postings and holds keep exact balances and a clean ledger"
   for (const c of rejected) byCode[c] = (byCode[c] ?? 0) + 1;
   console.log(`[torture] ${succeeded} succeeded, rejected ${JSON.stringify(byCode)}`);
   expect(succeeded).toBeGreaterThan(150); // the mix mostly succeeds: this is not a test of rejections
-  const rows = await db
-    .select({ id: users.id, b: users.walletBalance, h: users.heldBalance })
-    .from(users)
-    .where(
-      inArray(
-        users.id,
-        all.map((u) => u.id),
-      ),
-    );
-  expect(Object.fromEntries(rows.map((x) => [x.id, [x.b, x.h]]))).toEqual(
-    Object.fromEntries(all.map((u) => [u.id, [expected.get(u.id), 0]])),
-  );
+  const rows = await balancesAndHolds(all.map((u) => u.id));
+  expect(Object.fromEntries(rows)).toEqual(Object.fromEntries(all.map((u) => [u.id, [expected.get(u.id), 0]])));
   expect(
     (
       await db

@@ -2,18 +2,15 @@
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { users } from "../../db/schema/index.js";
-import { db, pool } from "../../lib/db/index.js";
+import { db } from "../../lib/db/index.js";
 import { captureHold, createHold, sweepExpiredHolds, systemAccountBalance, voidHold } from "../../lib/ledger/index.js";
 import { paise } from "../../lib/money/index.js";
 import { transfer } from "../../lib/wallet/transfer.js";
 import { createTestUser } from "../helpers/factories.js";
-import { closeLedgerPool, expectLedgerClean, fundWallet, testRef } from "../helpers/ledger.js";
+import { closeDatabases, expectLedgerClean, fundWallet, testRef } from "../helpers/ledger.js";
 
 afterEach(() => expectLedgerClean());
-afterAll(async () => {
-  await closeLedgerPool();
-  await pool.end();
-});
+afterAll(closeDatabases);
 
 const wallet = async (id: number) =>
   (await db.select({ b: users.walletBalance, h: users.heldBalance }).from(users).where(eq(users.id, id)))[0];

@@ -2,19 +2,16 @@
 import { eq, inArray } from "drizzle-orm";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { users } from "../../db/schema/index.js";
-import { db, pool } from "../../lib/db/index.js";
+import { db } from "../../lib/db/index.js";
 import { assertCanLoad, createHold, getLimitsSummary, post } from "../../lib/ledger/index.js";
 import { limitWindows } from "../../lib/limits/index.js";
 import { paise } from "../../lib/money/index.js";
 import { transfer } from "../../lib/wallet/transfer.js";
 import { createTestUser } from "../helpers/factories.js";
-import { closeLedgerPool, expectLedgerClean, fundWallet, p2p, testRef } from "../helpers/ledger.js";
+import { closeDatabases, expectLedgerClean, fundWallet, p2p, testRef } from "../helpers/ledger.js";
 
 afterEach(() => expectLedgerClean());
-afterAll(async () => {
-  await closeLedgerPool();
-  await pool.end();
-});
+afterAll(closeDatabases);
 
 const topup = (userId: number, amount: number) =>
   post({

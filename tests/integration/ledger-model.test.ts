@@ -3,35 +3,22 @@
  * (create / capture / void / expire) and injected mid-posting failures run against the real engine and
  * an in-memory model; after every step the balances must match the model and the verifier be clean.
  */
-import { inArray } from "drizzle-orm";
 import fc from "fast-check";
 import { afterAll, expect, it } from "vitest";
-import { users } from "../../db/schema/index.js";
-import { db, pool } from "../../lib/db/index.js";
 import { ledgerFaults } from "../../lib/ledger/faults.js";
 import { verifyLedger } from "../../lib/ledger/index.js";
 import { createTestUser } from "../helpers/factories.js";
-import { closeLedgerPool } from "../helpers/ledger.js";
+import { balancesAndHolds, closeDatabases } from "../helpers/ledger.js";
 import type { Model, ModelUser } from "./ledger-model.model.js";
 import { op, seen, step } from "./ledger-model.steps.js";
 
 afterAll(async () => {
   ledgerFaults.hook = null;
-  await closeLedgerPool();
-  await pool.end();
+  await closeDatabases();
 });
 
 async function expectMatchesModel(m: Model): Promise<void> {
-  const rows = await db
-    .select({ id: users.id, b: users.walletBalance, h: users.heldBalance })
-    .from(users)
-    .where(
-      inArray(
-        users.id,
-        m.users.map((x) => x.id),
-      ),
-    );
-  const byId = new Map(rows.map((r) => [r.id, [r.b, r.h]]));
+  const byId = await balancesAndHolds(m.users.map((x) => x.id));
   for (const x of m.users) expect(byId.get(x.id)).toEqual([x.balance, x.held]);
   const v = await verifyLedger();
   expect(v.violations).toEqual([]);

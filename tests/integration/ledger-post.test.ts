@@ -1,21 +1,15 @@
 /** lib/ledger post(): double entry, chains, references, funds, limits — verifier clean after each. */
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { transactions, users } from "../../db/schema/index.js";
-import { db, pool } from "../../lib/db/index.js";
+import { transactions } from "../../db/schema/index.js";
+import { db } from "../../lib/db/index.js";
 import { post, systemAccountBalance } from "../../lib/ledger/index.js";
 import { paise } from "../../lib/money/index.js";
 import { createTestUser } from "../helpers/factories.js";
-import { closeLedgerPool, expectLedgerClean, fundWallet, p2p, testRef } from "../helpers/ledger.js";
+import { balanceOf, closeDatabases, expectLedgerClean, fundWallet, p2p, testRef } from "../helpers/ledger.js";
 
 afterEach(() => expectLedgerClean());
-afterAll(async () => {
-  await closeLedgerPool();
-  await pool.end();
-});
-
-const balanceOf = async (id: number) =>
-  (await db.select({ b: users.walletBalance }).from(users).where(eq(users.id, id)))[0]?.b;
+afterAll(closeDatabases);
 
 describe("post()", () => {
   it("funds a wallet from the balance-less adjustments account and chains lines", async () => {

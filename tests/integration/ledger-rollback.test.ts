@@ -5,23 +5,20 @@
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { postings, transactions, users } from "../../db/schema/index.js";
-import { db, pool } from "../../lib/db/index.js";
+import { db } from "../../lib/db/index.js";
 import { getLedgerPool } from "../../lib/ledger/connection.js";
 import { type FaultStage, ledgerFaults } from "../../lib/ledger/faults.js";
 import { post } from "../../lib/ledger/index.js";
 import { paise } from "../../lib/money/index.js";
 import { transfer } from "../../lib/wallet/transfer.js";
 import { createTestUser } from "../helpers/factories.js";
-import { closeLedgerPool, expectLedgerClean, fundWallet, testRef } from "../helpers/ledger.js";
+import { closeDatabases, expectLedgerClean, fundWallet, testRef } from "../helpers/ledger.js";
 
 afterEach(async () => {
   ledgerFaults.hook = null;
   await expectLedgerClean();
 });
-afterAll(async () => {
-  await closeLedgerPool();
-  await pool.end();
-});
+afterAll(closeDatabases);
 
 const balances = async (...ids: number[]) =>
   Promise.all(

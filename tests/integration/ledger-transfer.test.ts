@@ -2,20 +2,14 @@
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { transactions, users } from "../../db/schema/index.js";
-import { db, pool } from "../../lib/db/index.js";
+import { db } from "../../lib/db/index.js";
 import { paise } from "../../lib/money/index.js";
 import { transfer } from "../../lib/wallet/transfer.js";
 import { createTestUser } from "../helpers/factories.js";
-import { closeLedgerPool, expectLedgerClean, fundWallet } from "../helpers/ledger.js";
+import { balanceOf, closeDatabases, expectLedgerClean, fundWallet } from "../helpers/ledger.js";
 
 afterEach(() => expectLedgerClean());
-afterAll(async () => {
-  await closeLedgerPool();
-  await pool.end();
-});
-
-const balanceOf = async (id: number) =>
-  (await db.select({ b: users.walletBalance }).from(users).where(eq(users.id, id)))[0]?.b;
+afterAll(closeDatabases);
 
 describe("transfer()", () => {
   it("finds the recipient by +91/0-prefixed phone, user code or username and returns the debit line", async () => {

@@ -1,16 +1,13 @@
 /** verifyLedger() must catch each kind of corruption (a verifier that never fires proves nothing). */
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
-import { db, pool } from "../../lib/db/index.js";
+import { db } from "../../lib/db/index.js";
 import { createHold, post, verifyLedger } from "../../lib/ledger/index.js";
 import { paise } from "../../lib/money/index.js";
 import { createTestUser } from "../helpers/factories.js";
-import { closeLedgerPool, expectLedgerClean, fundWallet, testRef } from "../helpers/ledger.js";
+import { closeDatabases, expectLedgerClean, fundWallet, testRef } from "../helpers/ledger.js";
 
-afterAll(async () => {
-  await closeLedgerPool();
-  await pool.end();
-});
+afterAll(closeDatabases);
 
 /** Applies `corrupt`, expects exactly the named checks to fire, then `repair`s and expects a clean ledger. */
 async function expectCaught(checks: string[], corrupt: string, repair: string): Promise<void> {
