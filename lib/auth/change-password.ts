@@ -5,13 +5,13 @@
 import { and, eq } from "drizzle-orm";
 import { users } from "../../db/schema/users.js";
 import { recordAudit } from "../audit/index.js";
-import { db, withTransaction } from "../db/index.js";
+import { affectedRows, db, withTransaction } from "../db/index.js";
 import { AppError } from "../http/errors.js";
 import type { ClientInfo } from "./client-info.js";
 import { clearLoginFailures } from "./lockout.js";
 import { hashPassword, verifyPassword } from "./password.js";
 import { passwordFingerprint, verifyResetToken } from "./reset-token.js";
-import { affectedRows, revokeAllSessions } from "./sessions.js";
+import { revokeAllSessions } from "./sessions.js";
 
 /**
  * Swaps the hash only if it is still `oldHash` (a concurrent change or a second use of one reset

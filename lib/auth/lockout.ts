@@ -5,9 +5,8 @@
  */
 import { and, eq, gte, sql } from "drizzle-orm";
 import { users } from "../../db/schema/users.js";
-import type { Database } from "../db/index.js";
+import { affectedRows, type Database } from "../db/index.js";
 import { AppError } from "../http/errors.js";
-import { affectedRows } from "./sessions.js";
 
 export const LOCK_THRESHOLD = 10;
 export const LOCK_MINUTES = 30;

@@ -9,20 +9,13 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import { sessions } from "../../db/schema/sessions.js";
 import { users } from "../../db/schema/users.js";
 import { recordAudit } from "../audit/index.js";
-import { db } from "../db/index.js";
+import { affectedRows, db } from "../db/index.js";
 import { AppError } from "../http/errors.js";
 import { logger } from "../log.js";
 import type { ClientInfo } from "./client-info.js";
 import { signAccessToken } from "./jwt.js";
 import { sameDigest, sha256Hex } from "./secrets.js";
-import {
-  affectedRows,
-  newRefreshToken,
-  refreshExpiry,
-  revokeSession,
-  sessionIdOfRefreshToken,
-  type TokenPair,
-} from "./sessions.js";
+import { newRefreshToken, refreshExpiry, revokeSession, sessionIdOfRefreshToken, type TokenPair } from "./sessions.js";
 
 const invalid = () => new AppError("UNAUTHORIZED", "The refresh token is invalid, expired or revoked.");
 

@@ -6,7 +6,7 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { sessions } from "../../db/schema/sessions.js";
 import type { UserRole } from "../../db/schema/users.js";
-import type { Database } from "../db/index.js";
+import { affectedRows, type Database } from "../db/index.js";
 import { env } from "../env.js";
 import { newId } from "../ids.js";
 import type { ClientInfo } from "./client-info.js";
@@ -27,12 +27,6 @@ export const newRefreshToken = (sessionId: string): string => `nxr_${sessionId}.
 
 /** Now + the refresh lifetime: sessions expire after this much inactivity. */
 export const refreshExpiry = (): Date => new Date(Date.now() + env.REFRESH_TOKEN_TTL_DAYS * 86_400_000);
-
-/** Affected-row count of a mysql2 UPDATE/DELETE through Drizzle. */
-export function affectedRows(result: unknown): number {
-  const header = Array.isArray(result) ? result[0] : result;
-  return Number((header as { affectedRows?: number } | undefined)?.affectedRows ?? 0);
-}
 
 /** Creates a session for a user that has just authenticated and returns its first token pair. */
 export async function startSession(

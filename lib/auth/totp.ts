@@ -7,8 +7,7 @@ import { and, eq, isNull, lt, or } from "drizzle-orm";
 import { Secret, TOTP } from "otpauth";
 import { users } from "../../db/schema/users.js";
 import { fieldCipher } from "../crypto/index.js";
-import type { Database } from "../db/index.js";
-import { affectedRows } from "./sessions.js";
+import { affectedRows, type Database } from "../db/index.js";
 
 const PERIOD = 30;
 const ISSUER = "NexasPay";

@@ -1,3 +1,4 @@
+export { affectedRows } from "./affected-rows.js";
 export { type Database, db, POOL_OPTIONS, pool } from "./client.js";
 export { dbErrno, isDuplicateKey, isRetryableDbError, MYSQL, mapDbError } from "./errors.js";
 export { onConnection, type TransactionOptions, type TxContext, withTransaction } from "./transaction.js";

@@ -4,7 +4,7 @@
  */
 import { and, eq, lt } from "drizzle-orm";
 import { idempotencyKeys } from "../../db/schema/index.js";
-import type { Database } from "../db/index.js";
+import { affectedRows, type Database } from "../db/index.js";
 
 /** Keys are kept at least this long (API.md §0: ≥ 24 h). */
 export const IDEMPOTENCY_RETENTION_MS = 24 * 60 * 60 * 1000;
@@ -67,9 +67,10 @@ export async function findIdempotencyRecord(
 export async function sweepExpiredIdempotencyKeys(db: Database, now = new Date(), batchSize = 5_000): Promise<number> {
   let total = 0;
   for (;;) {
-    const [result] = await db.delete(idempotencyKeys).where(lt(idempotencyKeys.expiresAt, now)).limit(batchSize);
-    const affected = (result as { affectedRows?: number }).affectedRows ?? 0;
-    total += affected;
-    if (affected < batchSize) return total;
+    const deleted = affectedRows(
+      await db.delete(idempotencyKeys).where(lt(idempotencyKeys.expiresAt, now)).limit(batchSize),
+    );
+    total += deleted;
+    if (deleted < batchSize) return total;
   }
 }

@@ -5,8 +5,7 @@
 import { and, desc, eq, gt, isNull, lt, sql } from "drizzle-orm";
 import { type OtpPurpose, otpCodes } from "../../db/schema/otp-codes.js";
 import { sameDigest } from "../auth/secrets.js";
-import { affectedRows } from "../auth/sessions.js";
-import type { Database } from "../db/index.js";
+import { affectedRows, type Database } from "../db/index.js";
 import { AppError } from "../http/errors.js";
 import { hashOtp, OTP_MAX_ATTEMPTS } from "./codes.js";
 

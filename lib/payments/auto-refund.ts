@@ -7,9 +7,9 @@
 import { paymentRefunds } from "../../db/schema/payment-refunds.js";
 import { type Payment, payments } from "../../db/schema/payments.js";
 import { recordAudit } from "../audit/index.js";
-import { withTransaction } from "../db/index.js";
+import { affectedRows, withTransaction } from "../db/index.js";
 import type { OrderStatus } from "../phonepe/index.js";
-import { affected, creditableWhere } from "./queries.js";
+import { creditableWhere } from "./queries.js";
 import { sendRefund } from "./send-refund.js";
 
 /** Returns false when another path settled the payment first. */
@@ -32,7 +32,7 @@ export async function startAutoRefund(
         lastCheckedAt: now,
       })
       .where(creditableWhere(payment.id));
-    if (affected(res) !== 1) return null;
+    if (affectedRows(res) !== 1) return null;
     const [row] = (await tx
       .insert(paymentRefunds)
       .values({

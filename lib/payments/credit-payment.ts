@@ -8,14 +8,14 @@
 import { eq } from "drizzle-orm";
 import { type Payment, payments } from "../../db/schema/payments.js";
 import { recordAudit } from "../audit/index.js";
-import { db, isDuplicateKey } from "../db/index.js";
+import { affectedRows, db, isDuplicateKey } from "../db/index.js";
 import { isAppError } from "../http/errors.js";
 import { post } from "../ledger/index.js";
 import { logger } from "../log.js";
 import type { OrderStatus } from "../phonepe/index.js";
 import { startAutoRefund } from "./auto-refund.js";
 import { methodOf } from "./method.js";
-import { affected, creditableWhere } from "./queries.js";
+import { creditableWhere } from "./queries.js";
 
 /** Thrown inside the posting to roll it back when another path settled the payment first. */
 class AlreadySettled extends Error {}
@@ -55,7 +55,7 @@ export async function creditPayment(payment: Payment, status: OrderStatus, now =
             lastCheckedAt: now,
           })
           .where(creditableWhere(payment.id));
-        if (affected(res) !== 1) throw new AlreadySettled();
+        if (affectedRows(res) !== 1) throw new AlreadySettled();
         await recordAudit(tx, {
           actorUserId: null,
           action: payment.status === "pending" ? "payment.succeeded" : "payment.late_succeeded",

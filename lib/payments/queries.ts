@@ -85,9 +85,3 @@ export const creditableWhere = (id: number) =>
     isNull(payments.flagReason),
     isNull(payments.transactionId),
   );
-
-/** `affectedRows` of a drizzle mysql2 UPDATE/DELETE result. */
-export function affected(result: unknown): number {
-  const header = Array.isArray(result) ? result[0] : result;
-  return Number((header as { affectedRows?: number } | undefined)?.affectedRows ?? 0);
-}

@@ -5,10 +5,10 @@
 import { and, eq, sql } from "drizzle-orm";
 import { type Payment, payments } from "../../db/schema/payments.js";
 import { recordAudit } from "../audit/index.js";
-import { db, withTransaction } from "../db/index.js";
+import { affectedRows, db, withTransaction } from "../db/index.js";
 import { logger } from "../log.js";
 import type { OrderStatus } from "../phonepe/index.js";
-import { affected, creditableWhere } from "./queries.js";
+import { creditableWhere } from "./queries.js";
 
 /** pending → failed | expired (PhonePe says not paid). `nextCheckAt` keeps a slow late-success watch. */
 export async function markUnpaid(
@@ -23,7 +23,7 @@ export async function markUnpaid(
       .update(payments)
       .set({ status: to, providerState: providerState.slice(0, 32), nextCheckAt, lastCheckedAt: now })
       .where(and(eq(payments.id, payment.id), eq(payments.status, "pending")));
-    if (affected(res) !== 1) return false;
+    if (affectedRows(res) !== 1) return false;
     await recordAudit(tx, {
       actorUserId: null,
       action: `payment.${to}`,
@@ -52,7 +52,7 @@ export async function flagAmountMismatch(payment: Payment, status: OrderStatus, 
         lastCheckedAt: now,
       })
       .where(creditableWhere(payment.id));
-    if (affected(res) !== 1) return false;
+    if (affectedRows(res) !== 1) return false;
     await recordAudit(tx, {
       actorUserId: null,
       action: "payment.amount_mismatch",

@@ -7,12 +7,12 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { type PaymentRefund, paymentRefunds } from "../../db/schema/payment-refunds.js";
 import { payments } from "../../db/schema/payments.js";
 import { recordAudit } from "../audit/index.js";
-import { type Database, db, isDuplicateKey, withTransaction } from "../db/index.js";
+import { affectedRows, type Database, db, isDuplicateKey, withTransaction } from "../db/index.js";
 import { isAppError } from "../http/errors.js";
 import { captureHold, voidHold } from "../ledger/index.js";
 import { logger } from "../log.js";
 import { decimalFromPaise } from "../money/index.js";
-import { affected, findRefund, isRefundOpen, OPEN_REFUND_STATUSES } from "./queries.js";
+import { findRefund, isRefundOpen, OPEN_REFUND_STATUSES } from "./queries.js";
 
 class AlreadySettled extends Error {}
 
@@ -27,7 +27,7 @@ async function closeRow(
     .update(paymentRefunds)
     .set({ status: to, errorCode, completedAt: to === "completed" ? now : null, nextCheckAt: null, lastCheckedAt: now })
     .where(and(eq(paymentRefunds.id, refundId), inArray(paymentRefunds.status, [...OPEN_REFUND_STATUSES])));
-  return affected(res) === 1;
+  return affectedRows(res) === 1;
 }
 
 async function onCompleted(tx: Database, refund: PaymentRefund, now: Date) {
@@ -59,7 +59,7 @@ export async function markRefundConfirmed(refund: PaymentRefund, now = new Date(
       .update(paymentRefunds)
       .set({ status: "confirmed", lastCheckedAt: now })
       .where(and(eq(paymentRefunds.id, refund.id), eq(paymentRefunds.status, "pending")));
-    if (affected(res) !== 1) return;
+    if (affectedRows(res) !== 1) return;
     await recordAudit(tx, {
       actorUserId: null,
       action: "refund.confirmed",
