@@ -1,4 +1,4 @@
-// GET /api/cron/sweep-expired — Vercel Cron: drop idempotency records past retention, expire stale holds
+// GET /api/cron/sweep-expired — Vercel Cron (every minute): expire stale holds, drop old idempotency records
 import { requireCron } from "../../lib/auth/index.js";
 import { json, methods } from "../../lib/http/index.js";
 import { sweepExpired } from "../../lib/maintenance/sweep-expired.js";

@@ -1,6 +1,7 @@
 /**
- * Housekeeping for Vercel Cron: idempotency records past their ≥ 24 h retention, and ledger holds past
- * their expiry (the payments reconciler sweeps holds too; both sweeps are idempotent).
+ * Housekeeping for Vercel Cron, every minute: ledger holds past their expiry (a held amount stops
+ * counting against the available balance within a minute) and idempotency records past their ≥ 24 h
+ * retention. Both sweeps are idempotent, so overlapping runs are harmless.
  */
 import { db } from "../db/index.js";
 import { sweepExpiredIdempotencyKeys } from "../idempotency/index.js";

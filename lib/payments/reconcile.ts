@@ -1,10 +1,10 @@
 /**
  * GET /api/cron/reconcile-payments: settles what webhooks missed. Takes a bounded batch of payments and
  * refunds whose scheduled check (schedule.ts, PhonePe's polling plan) is due, syncs each one (every
- * transition is conditional, so overlapping runs are harmless), then sweeps expired ledger holds.
+ * transition is conditional, so overlapping runs are harmless). Expired ledger holds are swept by
+ * GET /api/cron/sweep-expired, which owns ledger housekeeping.
  */
 import { db } from "../db/index.js";
-import { sweepExpiredHolds } from "../ledger/index.js";
 import { logger } from "../log.js";
 import { duePaymentIds, dueRefundIds } from "./queries.js";
 import { syncPayment } from "./sync-payment.js";
@@ -17,7 +17,6 @@ export const RECONCILE_BUDGET_MS = 18_000;
 export type ReconcileReport = {
   paymentsChecked: number;
   refundsChecked: number;
-  holdsExpired: number;
   errors: number;
   /** True when the time budget ended the run early; the rest stays due for the next run. */
   truncated: boolean;
@@ -51,7 +50,6 @@ export async function reconcilePayments(now = new Date(), batch = RECONCILE_BATC
       logger.error({ err: error, refundId: id }, "reconcile: refund sync failed");
     }
   }
-  const holdsExpired = await sweepExpiredHolds(now);
   const truncated = paymentsChecked < paymentIds.length || refundsChecked < refundIds.length || outOfTime();
-  return { paymentsChecked, refundsChecked, holdsExpired, errors, truncated };
+  return { paymentsChecked, refundsChecked, errors, truncated };
 }
