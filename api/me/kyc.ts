@@ -1,6 +1,5 @@
 // POST /api/me/kyc — submit PAN + Aadhaar for KYC (stored encrypted); GET — own KYC status, masked
-import { auditRequestInfo } from "../../lib/audit/index.js";
-import { requireUser } from "../../lib/auth/index.js";
+import { clientInfo, requireUser } from "../../lib/auth/index.js";
 import { db } from "../../lib/db/index.js";
 import { json, methods } from "../../lib/http/index.js";
 import { getKyc, kycSubmissionSchema, submitKyc } from "../../lib/kyc/index.js";
@@ -15,6 +14,6 @@ export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = methods({
     const user = await requireUser(ctx);
     await assertRateLimit("kycSubmitPerUser", String(user.id));
     const input = await ctx.json(kycSubmissionSchema);
-    return json(await submitKyc(user.id, input, auditRequestInfo(ctx)), 202, { "cache-control": "no-store" });
+    return json(await submitKyc(user.id, input, clientInfo(ctx)), 202, { "cache-control": "no-store" });
   },
 });

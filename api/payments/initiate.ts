@@ -1,7 +1,6 @@
 // POST /api/payments/initiate — start a PhonePe top-up of the caller's wallet (💰 Idempotency-Key)
 import { z } from "zod";
-import { auditRequestInfo } from "../../lib/audit/index.js";
-import { requireUser } from "../../lib/auth/index.js";
+import { clientInfo, requireUser } from "../../lib/auth/index.js";
 import { methods } from "../../lib/http/index.js";
 import { amountPaiseSchema } from "../../lib/money/index.js";
 import { initiatePayment } from "../../lib/payments/index.js";
@@ -21,7 +20,7 @@ export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = methods({
       userId: user.id,
       amountPaise: body.amountPaise,
       idempotencyKey,
-      audit: auditRequestInfo(ctx),
+      audit: clientInfo(ctx),
       // Checked in the same Redis round trip as the idempotency key (fails closed: 503 without Redis).
       rateLimit: () => assertRateLimit("moneyPerUser", String(user.id)),
     });

@@ -1,7 +1,7 @@
 /** Writes one audit row; pass the open transaction so the row commits (or rolls back) with the change. */
 import { auditLogs } from "../../db/schema/audit-logs.js";
+import type { ClientInfo } from "../auth/client-info.js";
 import type { Database } from "../db/index.js";
-import type { RouteContext } from "../http/route.js";
 import { sanitizeForAudit } from "./sanitize.js";
 
 export type AuditEntry = {
@@ -18,14 +18,10 @@ export type AuditEntry = {
   requestId?: string | null;
 };
 
-export type AuditRequestInfo = { ip: string | null; userAgent: string | null; requestId: string };
+/** The where-from part of an audit entry: what `clientInfo(ctx)` (lib/auth) reads from a request. */
+export type AuditRequestInfo = Pick<ClientInfo, "ip" | "userAgent" | "requestId">;
 
 const clip = (value: string | null | undefined, max: number) => (value ? value.slice(0, max) : null);
-
-/** The where-from part of an audit entry, read from the route context. */
-export function auditRequestInfo(ctx: Pick<RouteContext, "ip" | "request" | "requestId">): AuditRequestInfo {
-  return { ip: ctx.ip, userAgent: ctx.request.headers.get("user-agent"), requestId: ctx.requestId };
-}
 
 /**
  * Appends an audit row. Snapshots go through `sanitizeForAudit`, so callers may pass whole rows

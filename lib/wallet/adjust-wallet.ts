@@ -4,7 +4,7 @@
  * transaction as the posting, so an adjustment without its audit row cannot exist.
  */
 import { z } from "zod";
-import { recordAudit } from "../audit/index.js";
+import { type AuditRequestInfo, recordAudit } from "../audit/index.js";
 import { db } from "../db/index.js";
 import { withIdempotency } from "../idempotency/index.js";
 import { newId } from "../ids.js";
@@ -29,7 +29,7 @@ export type AdjustmentInput = {
   body: z.output<typeof adjustmentBodySchema>;
   idempotencyKey: string;
   path: string;
-  request: { ip: string | null; userAgent: string | null; requestId: string };
+  request: AuditRequestInfo;
   /** The route's money rate limit, sent in the same Redis round trip as the idempotency lookup. */
   rateLimit?: () => Promise<void>;
 };

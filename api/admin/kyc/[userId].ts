@@ -1,6 +1,5 @@
 // GET /api/admin/kyc/[userId] — a user's KYC submission, masked (admin review); POST — verify or reject it (audited)
-import { auditRequestInfo } from "../../../lib/audit/index.js";
-import { requireUser } from "../../../lib/auth/index.js";
+import { clientInfo, requireUser } from "../../../lib/auth/index.js";
 import { db } from "../../../lib/db/index.js";
 import { json, methods } from "../../../lib/http/index.js";
 import { decideKyc, getKyc, kycDecisionSchema, kycUserParamSchema } from "../../../lib/kyc/index.js";
@@ -15,6 +14,6 @@ export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = methods({
     const admin = await requireUser(ctx, { roles: ["admin"] });
     const { userId } = ctx.searchParams(kycUserParamSchema);
     const input = await ctx.json(kycDecisionSchema);
-    return json(await decideKyc(admin.id, userId, input, auditRequestInfo(ctx)), 200);
+    return json(await decideKyc(admin.id, userId, input, clientInfo(ctx)), 200);
   },
 });

@@ -1,7 +1,6 @@
 // POST /api/admin/payments/[id]/refund — refund a PhonePe top-up in full or in part (admin, 💰 Idempotency-Key)
 import { z } from "zod";
-import { auditRequestInfo } from "../../../../lib/audit/index.js";
-import { requireUser } from "../../../../lib/auth/index.js";
+import { clientInfo, requireUser } from "../../../../lib/auth/index.js";
 import { methods } from "../../../../lib/http/index.js";
 import { amountPaiseSchema } from "../../../../lib/money/index.js";
 import { refundPayment } from "../../../../lib/payments/index.js";
@@ -26,7 +25,7 @@ export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = methods({
       paymentId: id,
       ...body,
       idempotencyKey,
-      audit: auditRequestInfo(ctx),
+      audit: clientInfo(ctx),
       // Checked in the same Redis round trip as the idempotency key (fails closed: 503 without Redis).
       rateLimit: () => assertRateLimit("moneyPerUser", String(admin.id)),
     });

@@ -1,6 +1,5 @@
 // POST /api/admin/wallets/[userId]/adjustments — admin manual credit/debit against the adjustments account 💰
-import { auditRequestInfo } from "../../../../lib/audit/index.js";
-import { requireUser } from "../../../../lib/auth/index.js";
+import { clientInfo, requireUser } from "../../../../lib/auth/index.js";
 import { methods } from "../../../../lib/http/index.js";
 import { assertRateLimit } from "../../../../lib/ratelimit/index.js";
 import { adjustmentBodySchema, adjustmentParamsSchema, adjustWallet } from "../../../../lib/wallet/adjust-wallet.js";
@@ -18,7 +17,7 @@ export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = methods({
       body,
       idempotencyKey,
       path: ctx.url.pathname,
-      request: auditRequestInfo(ctx),
+      request: clientInfo(ctx),
       // Checked in the same Redis round trip as the idempotency key (fails closed: 503 without Redis).
       rateLimit: () => assertRateLimit("moneyPerUser", String(admin.id)),
     });
