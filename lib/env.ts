@@ -49,21 +49,20 @@ const envSchema = z.object({
   DATA_ENCRYPTION_KEY: base64Key(32),
   DATA_ENCRYPTION_KEY_ID: z.string().min(1).default("dek1"),
   /** Retired data keys still needed to decrypt old values after a rotation: `id:base64,id:base64`. */
-  DATA_ENCRYPTION_PREVIOUS_KEYS: z
-    .string()
-    .default("")
-    .refine(
-      (v) =>
-        v
-          .split(",")
-          .map((s) => s.trim())
-          .filter(Boolean)
-          .every((entry) => {
-            const [id, key, extra] = entry.split(":");
-            return !extra && /^[A-Za-z0-9_-]{1,32}$/.test(id ?? "") && Buffer.from(key ?? "", "base64").length >= 32;
-          }),
-      "must be comma-separated keyId:base64key entries (32-byte keys)",
+  // Parsed here, once, into [{ id, key }] (the first 32 bytes of each base64 key).
+  DATA_ENCRYPTION_PREVIOUS_KEYS: csv.pipe(
+    z.array(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=]+$/, "must be comma-separated keyId:base64key entries")
+        .transform((entry) => {
+          const [id = "", base64 = ""] = entry.split(":");
+          return { id, key: Buffer.from(base64, "base64") };
+        })
+        .refine(({ key }) => key.length >= 32, "each retired key must be at least 32 bytes")
+        .transform(({ id, key }) => ({ id, key: key.subarray(0, 32) })),
     ),
+  ),
   BLIND_INDEX_KEY: base64Key(32),
 
   NOTIFY_PROVIDER: z.enum(["dev", "msg91"]).default("dev"),

@@ -8,10 +8,7 @@ const key = (base64: string) => Buffer.from(base64, "base64").subarray(0, 32);
 /** The key ring: retired keys (decrypt only) plus the current key, which wins on an id clash. */
 function keyRing(): Map<string, Buffer> {
   const ring = new Map<string, Buffer>();
-  for (const entry of env.DATA_ENCRYPTION_PREVIOUS_KEYS.split(",").map((s) => s.trim())) {
-    const [id, base64] = entry.split(":");
-    if (id && base64) ring.set(id, key(base64));
-  }
+  for (const retired of env.DATA_ENCRYPTION_PREVIOUS_KEYS) ring.set(retired.id, retired.key);
   ring.set(env.DATA_ENCRYPTION_KEY_ID, key(env.DATA_ENCRYPTION_KEY));
   return ring;
 }
