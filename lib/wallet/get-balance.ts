@@ -1,32 +1,25 @@
 /** The wallet's balance, what holds reserve, and what can be spent now (API.md §2). */
 import { eq, sql } from "drizzle-orm";
 import { users } from "../../db/schema/index.js";
-import type { Database } from "../db/index.js";
+import { type Database, preparedPerHandle } from "../db/index.js";
 import { AppError } from "../http/errors.js";
 import { type Paise, subPaise } from "../money/index.js";
 
 export type BalanceView = { balancePaise: Paise; heldPaise: Paise; availablePaise: Paise; currency: "INR" };
 
-function balanceQuery(db: Database) {
-  return db
+// Prepared once per handle: the balance is the most frequent read.
+const balanceQuery = preparedPerHandle((db: Database) =>
+  db
     .select({ balance: users.walletBalance, held: users.heldBalance })
     .from(users)
     .where(eq(users.id, sql.placeholder("userId")))
     .limit(1)
-    .prepare();
-}
-
-// Built once per handle: the balance is the most frequent read, and building the query costs more than running it.
-const prepared = new WeakMap<Database, ReturnType<typeof balanceQuery>>();
+    .prepare(),
+);
 
 /** One primary-key read of the two projections lib/ledger maintains on the user row. */
 export async function getBalance(db: Database, userId: number): Promise<BalanceView> {
-  let query = prepared.get(db);
-  if (!query) {
-    query = balanceQuery(db);
-    prepared.set(db, query);
-  }
-  const [row] = await query.execute({ userId });
+  const [row] = await balanceQuery(db).execute({ userId });
   if (!row) throw new AppError("NOT_FOUND", "Wallet not found.");
   return {
     balancePaise: row.balance,

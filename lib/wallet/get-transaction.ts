@@ -2,7 +2,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { postings, transactions } from "../../db/schema/index.js";
-import type { Database } from "../db/index.js";
+import { type Database, preparedPerHandle } from "../db/index.js";
 import { AppError } from "../http/errors.js";
 import {
   counterpartyIdSql,
@@ -25,8 +25,9 @@ export async function getTransaction(db: Database, userId: number, id: number): 
   return toTransactionView(row);
 }
 
-function byPostingQuery(db: Database) {
-  return db
+// Prepared once per handle: every replay of a transfer answer reads its line by reference.
+const byPostingQuery = preparedPerHandle((db: Database) =>
+  db
     .select(transactionViewColumns)
     .from(transactions)
     .innerJoin(postings, eq(postings.id, transactions.postingId))
@@ -35,11 +36,8 @@ function byPostingQuery(db: Database) {
       and(eq(postings.reference, sql.placeholder("reference")), eq(transactions.userId, sql.placeholder("userId"))),
     )
     .limit(1)
-    .prepare();
-}
-
-// Built once per handle: this read follows every transfer, and drizzle's query building is most of its CPU.
-const preparedByPosting = new WeakMap<Database, ReturnType<typeof byPostingQuery>>();
+    .prepare(),
+);
 
 /** The caller's line of a posting, by the posting's reference (the transfer answer and its replays). */
 export async function getTransactionByPosting(
@@ -47,12 +45,7 @@ export async function getTransactionByPosting(
   userId: number,
   reference: string,
 ): Promise<TransactionView> {
-  let query = preparedByPosting.get(db);
-  if (!query) {
-    query = byPostingQuery(db);
-    preparedByPosting.set(db, query);
-  }
-  const [row] = await query.execute({ reference, userId });
+  const [row] = await byPostingQuery(db).execute({ reference, userId });
   if (!row) throw new AppError("NOT_FOUND", "Transaction not found.");
   return toTransactionView(row);
 }

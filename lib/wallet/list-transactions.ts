@@ -6,7 +6,7 @@
 import { and, desc, eq, gte, lt, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { TRANSACTION_STATUSES, TRANSACTION_TYPES, transactions } from "../../db/schema/index.js";
-import type { Database } from "../db/index.js";
+import { type Database, preparedPerHandle } from "../db/index.js";
 import { AppError } from "../http/errors.js";
 import { cursorSchema, pageLimitSchema, toPage } from "../http/pagination.js";
 import { transactionCursor } from "./cursor.js";
@@ -58,8 +58,9 @@ const BY_SEQ = "uq_transactions_user_seq";
 /** Above any wallet_seq (INT): "no cursor" is the same query as any other page. */
 const NO_CURSOR = 2_147_483_647;
 
-function buildPageQuery(db: Database) {
-  return db
+// The unfiltered page (the app's default screen) is prepared once per handle; filters build per request.
+const pageQuery = preparedPerHandle((db: Database) =>
+  db
     .select({ ...transactionViewColumns, walletSeq: transactions.walletSeq })
     .from(transactions, { forceIndex: BY_SEQ })
     .leftJoin(counterpartyUser, eq(counterpartyUser.id, counterpartyIdSql))
@@ -68,20 +69,8 @@ function buildPageQuery(db: Database) {
     )
     .orderBy(desc(transactions.walletSeq))
     .limit(sql.placeholder("limit"))
-    .prepare();
-}
-
-// The unfiltered page (the app's default screen) is built once per handle; filters build per request.
-const prepared = new WeakMap<Database, ReturnType<typeof buildPageQuery>>();
-
-function pageQuery(db: Database) {
-  let query = prepared.get(db);
-  if (!query) {
-    query = buildPageQuery(db);
-    prepared.set(db, query);
-  }
-  return query;
-}
+    .prepare(),
+);
 
 function filteredPage(db: Database, userId: number, query: ListTransactionsQuery, before: number) {
   const where: (SQL | undefined)[] = [eq(transactions.userId, userId), lt(transactions.walletSeq, before)];
