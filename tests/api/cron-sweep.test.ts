@@ -3,17 +3,16 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import * as sweep from "../../api/cron/sweep-expired.js";
 import { idempotencyKeys, users } from "../../db/schema/index.js";
-import { db, pool } from "../../lib/db/index.js";
+import { db } from "../../lib/db/index.js";
 import { IDEMPOTENCY_RETENTION_MS, insertIdempotencyRecord } from "../../lib/idempotency/index.js";
 import { createHold } from "../../lib/ledger/index.js";
 import { paise } from "../../lib/money/index.js";
 import { createTestUser } from "../helpers/factories.js";
-import { closeLedgerPool, expectLedgerClean, fundWallet, testRef } from "../helpers/ledger.js";
+import { closeDatabases, expectLedgerClean, fundWallet, testRef } from "../helpers/ledger.js";
 import { call } from "../helpers/request.js";
 
 afterAll(async () => {
-  await closeLedgerPool();
-  await pool.end();
+  await closeDatabases();
 });
 
 const cron = () =>

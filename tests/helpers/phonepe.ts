@@ -6,11 +6,11 @@ import { randomUUID } from "node:crypto";
 import { and, eq, like } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { auditLogs, payments, postings, users } from "../../db/schema/index.js";
-import { db, pool } from "../../lib/db/index.js";
+import { db } from "../../lib/db/index.js";
 import type { DevServer } from "../../scripts/dev-server.js";
 import { startTestServer } from "./dev-server.js";
 import type { TestUser } from "./factories.js";
-import { closeLedgerPool, expectLedgerClean } from "./ledger.js";
+import { closeDatabases, expectLedgerClean } from "./ledger.js";
 import { call } from "./request.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON response bodies are read ad hoc in tests.
@@ -145,8 +145,7 @@ export function usePhonePeHarness(): { url: () => string } {
   afterEach(() => expectLedgerClean());
   afterAll(async () => {
     await server?.close();
-    await closeLedgerPool();
-    await pool.end();
+    await closeDatabases();
   });
   return { url: () => server?.url ?? "" };
 }
