@@ -30,16 +30,21 @@ export async function insertIdempotencyRecord(
   });
 }
 
-/** The same insert as SQL text, for a caller that sends it inside its own first round trip. */
+const INSERT_SQL =
+  "INSERT INTO idempotency_keys (user_id, idem_key, request_hash, status_code, response_body, resource_ref, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+/**
+ * The same insert as SQL text, for a caller that sends it inside its own first round trip. Fixed text
+ * (not built through drizzle per call: it rides in every transfer). `expires_at` is sent the way drizzle
+ * sends a timestamp: UTC text, which the UTC session stores as is.
+ */
 export function idempotencyRecordStatement(
-  db: Database,
   record: NewIdempotencyRecord,
   now = new Date(),
 ): { sql: string; params: unknown[] } {
-  return db
-    .insert(idempotencyKeys)
-    .values({ ...record, expiresAt: new Date(now.getTime() + IDEMPOTENCY_RETENTION_MS) })
-    .toSQL();
+  const expiresAt = new Date(now.getTime() + IDEMPOTENCY_RETENTION_MS).toISOString().slice(0, -1).replace("T", " ");
+  const { userId, idemKey, requestHash, statusCode, responseBody, resourceRef } = record;
+  return { sql: INSERT_SQL, params: [userId, idemKey, requestHash, statusCode, responseBody, resourceRef, expiresAt] };
 }
 
 export async function findIdempotencyRecord(

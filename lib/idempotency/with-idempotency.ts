@@ -16,6 +16,7 @@ import { AppError, ERROR_STATUS, type ErrorCode, isAppError } from "../http/erro
 import { json } from "../http/respond.js";
 import { logger } from "../log.js";
 import { redis } from "../redis.js";
+import { evalCoalesced } from "./coalesce.js";
 import {
   findIdempotencyRecord,
   type IdempotencyRecord,
@@ -168,10 +169,12 @@ export async function withIdempotency(
   }
 
   let released = false;
-  const finish = async (cached: Cached | null) => {
+  /** `later`: off the response path, so it joins the next coalesced pipeline (one Upstash call for many). */
+  const finish = async (cached: Cached | null, later = false) => {
     released = true;
+    const args = [cached ? JSON.stringify(cached) : "", String(REPLAY_CACHE_TTL_MS), token];
     try {
-      await redis.eval(FINISH, keys, [cached ? JSON.stringify(cached) : "", String(REPLAY_CACHE_TTL_MS), token]);
+      await (later ? evalCoalesced(FINISH, keys, args) : redis.eval(FINISH, keys, args));
     } catch (error) {
       // The durable record already holds the answer; the lock simply expires.
       logger.warn({ err: error }, "idempotency: could not update Redis after the request");
@@ -195,7 +198,7 @@ export async function withIdempotency(
     statement(outcome) {
       // Committed with the posting or not at all; a failed run takes the error path below.
       recorded = true;
-      return idempotencyRecordStatement(db, toRecord(outcome));
+      return idempotencyRecordStatement(toRecord(outcome));
     },
   };
 
@@ -222,7 +225,7 @@ export async function withIdempotency(
     if (!recorded) await recordAfter(scope, cached);
     // The answer is durable already; caching it must not delay the response (a retry arriving before
     // the cache is written finds the lock, then the MySQL record, and replays from there).
-    waitUntil(finish(cached));
+    waitUntil(finish(cached, true));
     return json(result.body, result.status);
   } finally {
     // Transient failure (or a bug): nothing final was recorded, so free the key for a retry.

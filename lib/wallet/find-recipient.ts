@@ -3,9 +3,9 @@
  * leading 0), a public user code (`NXP…`) or a username. Unknown and inactive wallets both answer
  * NOT_FOUND, so the API does not reveal which accounts exist but are disabled.
  */
-import { eq, inArray, or } from "drizzle-orm";
+import { eq, inArray, or, type SQL, sql } from "drizzle-orm";
 import { users } from "../../db/schema/index.js";
-import { type Database, db } from "../db/index.js";
+import { type Database, db, preparedPerHandle } from "../db/index.js";
 import { AppError } from "../http/errors.js";
 
 export type Recipient = { id: number; userCode: string | null; fullName: string | null; username: string };
@@ -18,24 +18,40 @@ export function normalisePhone(input: string): string | null {
   return m?.[1] ?? null;
 }
 
+const value = (name: string) => sql.placeholder(name);
+
+/** Prepared once per handle for each input shape: every transfer runs one of them. */
+const lookup = (where: SQL | undefined) =>
+  preparedPerHandle((handle: Database) =>
+    handle
+      .select({
+        id: users.id,
+        userCode: users.userCode,
+        fullName: users.fullName,
+        username: users.username,
+        isActive: users.isActive,
+      })
+      .from(users)
+      .where(where)
+      .limit(2)
+      .prepare(),
+  );
+// A mobile number may have been stored in any of its common spellings.
+const byPhone = lookup(inArray(users.phone, [value("national"), value("plus91"), value("with91"), value("with0")]));
+const byCodeOrUsername = lookup(or(eq(users.userCode, value("value")), eq(users.username, value("value"))));
+
 export async function findRecipient(recipient: string, handle: Database = db): Promise<Recipient> {
   const value = recipient.trim();
   if (value === "" || value.length > 100) throw new AppError("VALIDATION_FAILED", "recipient is required.");
   const phone = normalisePhone(value);
-  const where = phone
-    ? inArray(users.phone, [phone, `+91${phone}`, `91${phone}`, `0${phone}`])
-    : or(eq(users.userCode, value), eq(users.username, value));
-  const rows = await handle
-    .select({
-      id: users.id,
-      userCode: users.userCode,
-      fullName: users.fullName,
-      username: users.username,
-      isActive: users.isActive,
-    })
-    .from(users)
-    .where(where)
-    .limit(2);
+  const rows = phone
+    ? await byPhone(handle).execute({
+        national: phone,
+        plus91: `+91${phone}`,
+        with91: `91${phone}`,
+        with0: `0${phone}`,
+      })
+    : await byCodeOrUsername(handle).execute({ value });
   const found = rows.find((r) => r.isActive !== false);
   if (!found || rows.length > 1) throw new AppError("NOT_FOUND", "No active wallet matches this recipient.");
   return { id: found.id, userCode: found.userCode, fullName: found.fullName, username: found.username };
