@@ -2,12 +2,10 @@
 import { requireUser } from "../../lib/auth/index.js";
 import { json, methods } from "../../lib/http/index.js";
 import { getLimitsSummary } from "../../lib/ledger/index.js";
-import { assertRateLimit } from "../../lib/ratelimit/index.js";
 
 export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = methods({
   GET: async (ctx) => {
-    const user = await requireUser(ctx);
-    await assertRateLimit("walletReadPerUser", String(user.id));
+    const user = await requireUser(ctx, { rateLimit: "walletReadPerUser" });
     return json(await getLimitsSummary(user.id), 200, { "cache-control": "no-store" });
   },
 });

@@ -265,3 +265,31 @@ describe("GET /api/me/limits", () => {
     });
   });
 });
+
+describe("the per-user read limit", () => {
+  it("answers 429 with Retry-After past 600 reads a minute, and a revoked session still gets 401 first", async () => {
+    const u = await createTestUser();
+    const other = await createTestUser();
+    const statuses: number[] = [];
+    let sent = 0;
+    await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        while (sent++ < 600)
+          statuses.push((await call(balanceRoute, { path: "/api/wallet/balance", token: u.token })).status);
+      }),
+    );
+    expect(statuses.filter((s) => s === 200)).toHaveLength(600);
+    const limited = await call<{ error: { code: string } }>(listRoute, {
+      path: "/api/wallet/transactions",
+      token: u.token,
+    });
+    expect(limited.status).toBe(429);
+    expect(limited.body.error.code).toBe("RATE_LIMITED");
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    // Another user's budget is separate.
+    expect((await call(balanceRoute, { path: "/api/wallet/balance", token: other.token })).status).toBe(200);
+    // Authentication is decided before the limit: a revoked session is 401, not 429.
+    await db.execute(sql`UPDATE sessions SET revoked_at = NOW() WHERE id = ${u.sessionId}`);
+    expect((await call(balanceRoute, { path: "/api/wallet/balance", token: u.token })).status).toBe(401);
+  });
+});

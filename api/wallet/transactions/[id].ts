@@ -2,13 +2,11 @@
 import { requireUser } from "../../../lib/auth/index.js";
 import { db } from "../../../lib/db/index.js";
 import { json, methods } from "../../../lib/http/index.js";
-import { assertRateLimit } from "../../../lib/ratelimit/index.js";
 import { getTransaction, transactionIdQuerySchema } from "../../../lib/wallet/get-transaction.js";
 
 export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = methods({
   GET: async (ctx) => {
-    const user = await requireUser(ctx);
-    await assertRateLimit("walletReadPerUser", String(user.id));
+    const user = await requireUser(ctx, { rateLimit: "walletReadPerUser" });
     const { id } = ctx.searchParams(transactionIdQuerySchema);
     return json({ transaction: await getTransaction(db, user.id, id) }, 200, { "cache-control": "no-store" });
   },
