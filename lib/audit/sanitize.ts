@@ -1,7 +1,8 @@
 /**
  * Strips secrets from audit snapshots. Keys are split into words (camelCase, snake_case, kebab-case)
- * and a key is dropped when any word is a secret word, so `passwordHash`, `refresh_token`, `otpCode`,
- * `panEncrypted` and `aadhaarLast4` go while `company` or `userCode` stay.
+ * and a key is dropped when any word (or two adjacent words) is a secret word, so `passwordHash`,
+ * `refresh_token`, `otpCode`, `panEncrypted`, `aadhaarLast4` and `bank_account_number` go while `company`
+ * or `userCode` stay.
  */
 const SECRET_WORDS = new Set([
   "password",
@@ -29,9 +30,10 @@ function words(key: string): string[] {
     .filter(Boolean);
 }
 
-/** True when an object key names a secret. */
+/** True when an object key names a secret, alone or as two adjacent words (`accountNumber`, `account_number`). */
 function isSecretKey(key: string): boolean {
-  return words(key).some((w) => SECRET_WORDS.has(w));
+  const ws = words(key);
+  return ws.some((w, i) => SECRET_WORDS.has(w) || SECRET_WORDS.has(w + (ws[i + 1] ?? "")));
 }
 
 /** A JSON-safe copy of `value` without secret keys; Dates become ISO strings, bigints strings. */

@@ -41,6 +41,7 @@ describe("recordAudit", () => {
       nested: { refreshToken: "rt_secret", otp_code: "123456", twoFactorSecret: "JBSW", list: [{ pan: "ABCPE1234F" }] },
       aadhaarNumber: "234123412346",
       panEncrypted: "v1.k.iv",
+      bank: { accountNumber: "50100123456789", account_number: "50100987654321", ifsc: "HDFC0001234" },
       at: new Date("2026-01-02T03:04:05Z"),
     };
     await recordAudit(db, {
@@ -57,10 +58,11 @@ describe("recordAudit", () => {
       company: "Kirana Co",
       userCode: "NXP1",
       nested: { list: [{}] },
+      bank: { ifsc: "HDFC0001234" },
       at: "2026-01-02T03:04:05.000Z",
     });
     expect(row?.after).toEqual({ kycStatus: "verified" });
-    expect(JSON.stringify(row)).not.toMatch(/hash|rt_secret|123456|JBSW|ABCPE1234F|234123412346|v1\.k/);
+    expect(JSON.stringify(row)).not.toMatch(/hash|rt_secret|123456|JBSW|ABCPE1234F|234123412346|v1\.k|50100/);
     expect(sanitizeForAudit(undefined)).toBeNull();
   });
 });
