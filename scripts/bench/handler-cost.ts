@@ -5,33 +5,10 @@
  * is what one function instance spends per request. 16 calls in flight, 3,000 measured after 600 warm-up.
  */
 
-import { fork } from "node:child_process";
 import { randomInt, randomUUID } from "node:crypto";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { applyDevEnv } from "../dev-env.js";
-import { ensureDatabase } from "../local/mariadb.js";
-import { applyMigrations } from "../local/migrate.js";
-import { startLocalStack } from "../local/stack.js";
+import { startInProcessBench } from "./in-process.js";
 
-const stack = await startLocalStack();
-const bridge = fork(new URL("./bridge.ts", import.meta.url), [], {
-  execArgv: ["--import", "tsx"],
-  env: { ...process.env, BENCH_REDIS_URL: stack.redis.url, BENCH_BRIDGE_TOKEN: stack.bridge.token },
-});
-const bridgeUrl = await new Promise<string>((r) => bridge.once("message", (m) => r((m as { url: string }).url)));
-const databaseUrl = await ensureDatabase(stack.mariadb.url, "handler_cost");
-await applyMigrations(databaseUrl);
-applyDevEnv({
-  dataDir: mkdtempSync(join(tmpdir(), "nx-h-")),
-  port: 0,
-  databaseUrl,
-  upstashUrl: bridgeUrl,
-  upstashToken: stack.bridge.token,
-});
-process.env.LOG_LEVEL = "warn";
-process.env.LOG_PRETTY = "false";
+const bench = await startInProcessBench("handler_cost");
 
 const { pool } = await import("../../lib/db/index.js");
 const { closeLedgerPool } = await import("../../lib/ledger/index.js");
@@ -104,8 +81,9 @@ for (let round = 0; round < 2; round++) {
     return get(`/api/wallet/transactions?limit=50${cursor}`, pick(whales));
   });
 }
-bridge.kill();
+// Let the last coalesced replay-cache writes (waitUntil work, ≤ 10 ms) land before Redis goes away.
+await new Promise((r) => setTimeout(r, 100));
 await closeLedgerPool();
 await pool.end();
-await stack.stop();
+await bench.stop();
 process.exit(0);

@@ -4,32 +4,9 @@
  * explains the transfer benchmark: on 2 shared cores the API is CPU-bound, and this shows where the
  * milliseconds go (an Upstash REST call through Node's fetch, a MySQL round trip, jose, the route).
  */
-import { fork } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { applyDevEnv } from "../dev-env.js";
-import { ensureDatabase } from "../local/mariadb.js";
-import { applyMigrations } from "../local/migrate.js";
-import { startLocalStack } from "../local/stack.js";
+import { startInProcessBench } from "./in-process.js";
 
-const stack = await startLocalStack();
-const bridge = fork(new URL("./bridge.ts", import.meta.url), [], {
-  execArgv: ["--import", "tsx"],
-  env: { ...process.env, BENCH_REDIS_URL: stack.redis.url, BENCH_BRIDGE_TOKEN: stack.bridge.token },
-});
-const bridgeUrl = await new Promise<string>((r) => bridge.once("message", (m) => r((m as { url: string }).url)));
-const databaseUrl = await ensureDatabase(stack.mariadb.url, "micro");
-await applyMigrations(databaseUrl);
-applyDevEnv({
-  dataDir: mkdtempSync(join(tmpdir(), "nx-m-")),
-  port: 0,
-  databaseUrl,
-  upstashUrl: bridgeUrl,
-  upstashToken: stack.bridge.token,
-});
-process.env.LOG_LEVEL = "warn";
-process.env.LOG_PRETTY = "false";
+const bench = await startInProcessBench("micro");
 const { createTestUser } = await import("../../tests/helpers/factories.js");
 const { verifyAccessToken } = await import("../../lib/auth/jwt.js");
 const { redis } = await import("../../lib/redis.js");
@@ -58,9 +35,9 @@ await measure("ratelimit", () => assertRateLimit("apiPerIp", `ip-${rl++}`));
 await measure("mysql2 pool.query SELECT 1", () => pool.query("SELECT 1"));
 await measure("drizzle select by pk", () => db.execute(sql`SELECT id FROM users WHERE id = ${u.id}`));
 await measure("fetch to bridge raw", () =>
-  fetch(bridgeUrl, {
+  fetch(bench.bridgeUrl, {
     method: "POST",
-    headers: { authorization: `Bearer ${stack.bridge.token}` },
+    headers: { authorization: `Bearer ${process.env.UPSTASH_REDIS_REST_TOKEN}` },
     body: '["PING"]',
   }).then((r) => r.text()),
 );
@@ -86,7 +63,6 @@ await measure("GET /api/wallet/balance handler", async () => {
     await balance.GET(new Request("http://x/api/wallet/balance", { headers: { authorization: `Bearer ${token}` } }))
   ).text();
 });
-bridge.kill();
 await pool.end();
-await stack.stop();
+await bench.stop();
 process.exit(0);
