@@ -35,14 +35,14 @@ const INSERT_SQL =
 
 /**
  * The same insert as SQL text, for a caller that sends it inside its own first round trip. Fixed text
- * (not built through drizzle per call: it rides in every transfer). `expires_at` is sent the way drizzle
- * sends a timestamp: UTC text, which the UTC session stores as is.
+ * (not built through drizzle per call: it rides in every transfer); the driver writes `expires_at`
+ * in UTC, as for every Date parameter (pool `timezone: "Z"`).
  */
 export function idempotencyRecordStatement(
   record: NewIdempotencyRecord,
   now = new Date(),
 ): { sql: string; params: unknown[] } {
-  const expiresAt = new Date(now.getTime() + IDEMPOTENCY_RETENTION_MS).toISOString().slice(0, -1).replace("T", " ");
+  const expiresAt = new Date(now.getTime() + IDEMPOTENCY_RETENTION_MS);
   const { userId, idemKey, requestHash, statusCode, responseBody, resourceRef } = record;
   return { sql: INSERT_SQL, params: [userId, idemKey, requestHash, statusCode, responseBody, resourceRef, expiresAt] };
 }

@@ -18,8 +18,6 @@ export function normalisePhone(input: string): string | null {
   return m?.[1] ?? null;
 }
 
-const value = (name: string) => sql.placeholder(name);
-
 /** Prepared once per handle for each input shape: every transfer runs one of them. */
 const lookup = (where: SQL | undefined) =>
   preparedPerHandle((handle: Database) =>
@@ -37,8 +35,15 @@ const lookup = (where: SQL | undefined) =>
       .prepare(),
   );
 // A mobile number may have been stored in any of its common spellings.
-const byPhone = lookup(inArray(users.phone, [value("national"), value("plus91"), value("with91"), value("with0")]));
-const byCodeOrUsername = lookup(or(eq(users.userCode, value("value")), eq(users.username, value("value"))));
+const byPhone = lookup(
+  inArray(
+    users.phone,
+    ["national", "plus91", "with91", "with0"].map((name) => sql.placeholder(name)),
+  ),
+);
+const byCodeOrUsername = lookup(
+  or(eq(users.userCode, sql.placeholder("value")), eq(users.username, sql.placeholder("value"))),
+);
 
 export async function findRecipient(recipient: string, handle: Database = db): Promise<Recipient> {
   const value = recipient.trim();
