@@ -7,6 +7,7 @@
 
 import { randomInt, randomUUID } from "node:crypto";
 import { startInProcessBench } from "./in-process.js";
+import { cpuTicks } from "./settle.js";
 
 const bench = await startInProcessBench("handler_cost");
 
@@ -28,6 +29,16 @@ const history = await import("../../api/wallet/transactions.js");
 const { transactionCursor } = await import("../../lib/wallet/cursor.js");
 
 const pick = <T>(xs: T[]) => xs[randomInt(xs.length)] as T;
+/** MariaDB's statement counters: how many statements (and which) one call costs the database. */
+async function statements(): Promise<Record<string, number>> {
+  const [rows] = (await pool.query(
+    "SHOW GLOBAL STATUS WHERE Variable_name IN ('Questions','Com_select','Com_insert','Com_update','Com_commit','Com_begin')",
+  )) as unknown as [{ Variable_name: string; Value: string }[]];
+  return Object.fromEntries(rows.map((r) => [r.Variable_name.replace("Com_", ""), Number(r.Value)]));
+}
+/** CPU ms of the other processes, from /proc (10 ms ticks: fine over thousands of calls). */
+const othersMs = () => Object.values(bench.pids).map((pid) => cpuTicks(pid) * 10);
+
 async function measure(name: string, call: () => Promise<Response>, n = 3000, warm = 600) {
   const run = async (count: number) => {
     let i = 0;
@@ -42,13 +53,21 @@ async function measure(name: string, call: () => Promise<Response>, n = 3000, wa
     );
   };
   await run(warm);
+  const [q0, o0] = [await statements(), othersMs()];
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   await run(n);
   const c = process.cpuUsage(c0);
   const s = (performance.now() - t0) / 1000;
+  const [q1, o1] = [await statements(), othersMs()];
+  const other = o1.map((v, i) => ((v - (o0[i] ?? 0)) / n).toFixed(2));
+  const perCall = Object.entries(q1)
+    .map(([k, v]) => `${k} ${((v - (q0[k] ?? 0) - 1) / n).toFixed(1)}`)
+    .join(", ");
   console.log(
-    `${name.padEnd(28)} CPU ${((c.user + c.system) / 1000 / n).toFixed(3)} ms/call  (${(n / s).toFixed(0)}/s in-process)`,
+    `${name.padEnd(28)} CPU ${((c.user + c.system) / 1000 / n).toFixed(3)} ms/call (user ${(c.user / 1000 / n).toFixed(3)}), ` +
+      `MariaDB/Redis/bridge ${other.join("/")} ms/call, ${(n / s).toFixed(0)}/s in-process\n` +
+      `${"".padEnd(28)} statements per call: ${perCall}`,
   );
 }
 const post = (u: (typeof users)[number]) => {

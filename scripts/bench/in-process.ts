@@ -12,7 +12,12 @@ import { ensureDatabase } from "../local/mariadb.js";
 import { applyMigrations } from "../local/migrate.js";
 import { startLocalStack } from "../local/stack.js";
 
-export async function startInProcessBench(database: string): Promise<{ bridgeUrl: string; stop(): Promise<void> }> {
+export async function startInProcessBench(database: string): Promise<{
+  bridgeUrl: string;
+  /** The other processes a request costs CPU in (for per-call attribution through /proc). */
+  pids: { mariadb: number; redis: number; bridge: number };
+  stop(): Promise<void>;
+}> {
   const stack = await startLocalStack();
   const bridge = fork(new URL("./bridge.ts", import.meta.url), [], {
     execArgv: ["--import", "tsx"],
@@ -32,6 +37,7 @@ export async function startInProcessBench(database: string): Promise<{ bridgeUrl
   process.env.LOG_PRETTY = "false";
   return {
     bridgeUrl,
+    pids: { mariadb: stack.mariadb.pid, redis: stack.redis.pid, bridge: bridge.pid ?? -1 },
     async stop() {
       bridge.kill();
       await stack.stop();

@@ -93,6 +93,25 @@ describe("withIdempotency", () => {
     expect(await effects(e2)).toBe(1);
   });
 
+  it("a cached answer with non-ASCII text replays byte for byte (replies travel as plain UTF-8 JSON)", async () => {
+    const userId = freshUser();
+    const key = newId("k");
+    // Devanagari, the rupee sign and an emoji (a surrogate pair): what base64 was protecting.
+    const entityId = `₹ नमस्ते 🙏 ${newId("e", 6)}`;
+    const first = await outcome(
+      withIdempotency({ userId, key, request: request({ n: 1 }) }, (c) => effect(c, entityId)),
+    );
+    await cacheWritten(userId);
+    const cached = await redis.keys(`idem:${userId}:*`);
+    expect(cached.length).toBeGreaterThan(0);
+    const replay = await outcome(
+      withIdempotency({ userId, key, request: request({ n: 1 }) }, (c) => effect(c, "must not run")),
+    );
+    expect(replay).toEqual({ ...first, replayed: "true" });
+    expect(replay.body.entityId).toBe(entityId);
+    expect(await effects(entityId)).toBe(1);
+  });
+
   it("a business rejection is final for its key; a transient error is not recorded", async () => {
     const userId = freshUser();
     const key = newId("k");
