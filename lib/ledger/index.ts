@@ -24,4 +24,11 @@ export type {
   Violation,
   WalletLegInput,
 } from "./types.js";
-export { verifyLedger } from "./verify/verify-ledger.js";
+export {
+  CHECKPOINT_OVERLAP_MS,
+  incrementalBase,
+  runVerification,
+  type VerificationRun,
+} from "./verify/run-verification.js";
+export { type LedgerCheckRun, verifyLedger, type Watermarks } from "./verify/verify-ledger.js";
+export { verificationView, verifyQuerySchema } from "./verify/view.js";

@@ -46,7 +46,7 @@ log(
 try {
   // lib/ reads the environment at import: only now.
   const { pool } = await import("../../lib/db/index.js");
-  const { closeLedgerPool, verifyLedger } = await import("../../lib/ledger/index.js");
+  const { closeLedgerPool, runVerification, verifyLedger } = await import("../../lib/ledger/index.js");
   const { transactionCursor } = await import("../../lib/wallet/cursor.js");
   const data = await import("./setup-data.js");
 
@@ -68,6 +68,15 @@ try {
   const [[{ n: lines }]] = (await pool.query("SELECT COUNT(*) AS n FROM transactions")) as unknown as [[{ n: number }]];
   log(
     `history: ${perWhale * HISTORY_USERS} lines generated in ${((Date.now() - hist0) / 1000).toFixed(1)} s; transactions table now ${lines} lines`,
+  );
+
+  // Checks aggregate over the whole table: keep their temporary tables in memory (and off a shared /tmp).
+  const verifyConn = await pool.getConnection();
+  await verifyConn.query("SET SESSION tmp_table_size = 1073741824, max_heap_table_size = 1073741824");
+  // A clean checkpoint before the write phases, for the incremental run at the end to start from.
+  const checkpoint = await runVerification("full", { on: verifyConn });
+  log(
+    `verifier checkpoint (full, ${lines} lines): ${checkpoint.ok ? "clean" : "VIOLATIONS"} in ${(checkpoint.durationMs / 1000).toFixed(1)} s`,
   );
 
   const json = { "content-type": "application/json" };
@@ -155,17 +164,20 @@ try {
   });
 
   const v0 = Date.now();
-  // Checks aggregate over the whole table: keep their temporary tables in memory (and off a shared /tmp).
-  const verifyConn = await pool.getConnection();
-  await verifyConn.query("SET SESSION tmp_table_size = 1073741824, max_heap_table_size = 1073741824");
   const verdict = await verifyLedger(verifyConn).catch((error: Error) => ({
     ok: false,
     violations: [{ check: "verifier_error", detail: error.message }],
   }));
-  verifyConn.release();
   const verifySeconds = (Date.now() - v0) / 1000;
   log(`verifier: ${verdict.ok ? "clean" : `${verdict.violations.length} violations`} in ${verifySeconds.toFixed(1)} s`);
   for (const v of verdict.violations.slice(0, 10)) console.log(`  ${v.check}: ${v.detail}`);
+  // The checkpoint was taken with no posting in flight, so no overlap is needed to start right above it.
+  const incremental = await runVerification("incremental", { on: verifyConn, overlapMs: 0 });
+  const newLines = incremental.checked.to.lines - incremental.checked.from.lines;
+  log(
+    `incremental verifier (${newLines} new lines): ${incremental.ok ? "clean" : "VIOLATIONS"} in ${(incremental.durationMs / 1000).toFixed(2)} s`,
+  );
+  verifyConn.release();
   await procs.stopServer();
   await closeLedgerPool();
   await pool.end();
@@ -218,12 +230,13 @@ try {
       `end-to-end / raw: random ${((100 * r) / rate(rawRandom)).toFixed(0)}%, hot ${((100 * rate(hotRun)) / rate(rawHot)).toFixed(0)}%`,
       "API cpu = cores the API process kept busy / its CPU ms per request (the load generator, the Upstash bridge",
       "and MariaDB are other processes); CPU per request is the figure that stays comparable on a busy machine.",
-      `ledger verifier after the run: ${verdict.ok ? "clean (all checks)" : `${verdict.violations.length} VIOLATIONS`} in ${verifySeconds.toFixed(1)} s`,
+      `ledger verifier after the run: ${verdict.ok ? "clean (all checks)" : `${verdict.violations.length} VIOLATIONS`} in ${verifySeconds.toFixed(1)} s;`,
+      `  incremental from the pre-run checkpoint (${newLines} new lines): ${incremental.ok ? "clean" : "VIOLATIONS"} in ${(incremental.durationMs / 1000).toFixed(2)} s`,
       `total ${((Date.now() - started) / 1000).toFixed(0)} s`,
     ],
   });
   await procs.stopAll();
-  process.exit(verdict.ok ? 0 : 1);
+  process.exit(verdict.ok && incremental.ok && checkpoint.ok ? 0 : 1);
 } catch (error) {
   console.error(error);
   await procs.stopAll();

@@ -105,7 +105,15 @@ describe("GET /api/admin/ledger/verify", () => {
       token: admin.token,
     });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ ok: true, violations: [], checkedAt: expect.any(String) });
+    const everything = { lines: expect.any(Number), system: expect.any(Number), postings: expect.any(Number) };
+    expect(res.body).toEqual({
+      ok: true,
+      violations: [],
+      checkedAt: expect.any(String),
+      scope: "full",
+      durationMs: expect.any(Number),
+      checked: { from: { lines: 0, system: 0, postings: 0 }, to: everything },
+    });
     expect(Number.isNaN(Date.parse(res.body.checkedAt))).toBe(false);
     expect((await call(verifyRoute, { path: "/api/admin/ledger/verify", token: user.token })).status).toBe(403);
   });

@@ -216,4 +216,5 @@ export const ROUTES: RouteSpec[] = [
   },
   { method: "GET", path: "/api/cron/reconcile-payments", auth: "cron" },
   { method: "GET", path: "/api/cron/sweep-expired", auth: "cron" },
+  { method: "GET", path: "/api/cron/verify-ledger", auth: "cron" },
 ];

@@ -1,13 +1,13 @@
-// GET /api/admin/ledger/verify — runs every ledger invariant check (admin) → {ok, violations, checkedAt}
+// GET /api/admin/ledger/verify?scope=full|incremental — runs the ledger invariant checks (admin), records
+// the run as a checkpoint → {ok, violations, checkedAt, scope, durationMs, checked: {from, to}}
 import { requireUser } from "../../../lib/auth/index.js";
 import { json, methods } from "../../../lib/http/index.js";
-import { verifyLedger } from "../../../lib/ledger/index.js";
+import { runVerification, verificationView, verifyQuerySchema } from "../../../lib/ledger/index.js";
 
 export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = methods({
   GET: async (ctx) => {
     await requireUser(ctx, { roles: ["admin"] });
-    const checkedAt = new Date().toISOString();
-    const { ok, violations } = await verifyLedger();
-    return json({ ok, violations, checkedAt }, 200, { "cache-control": "no-store" });
+    const { scope } = ctx.searchParams(verifyQuerySchema);
+    return json(verificationView(await runVerification(scope)), 200, { "cache-control": "no-store" });
   },
 });

@@ -2,17 +2,26 @@
 import type { Pool, RowDataPacket } from "mysql2/promise";
 import { pool } from "../../db/index.js";
 import type { VerifyResult, Violation } from "../types.js";
-import { CHECKS } from "./checks.js";
+import { CHECKS, type Check } from "./checks.js";
 
 /** Anything with mysql2's promise `query` (the app pool, a dedicated pool, one connection). */
 export type Queryable = { query: (sql: string) => Promise<unknown> };
+
+/** Highest ids per ledger table: what a run's snapshot saw, or the exclusive lower bounds it scans. */
+export type Watermarks = { lines: number; system: number; postings: number };
+
+export type LedgerCheckRun = VerifyResult & {
+  /** Read once the snapshot was open: ids allocated later are all above `watermarks`. */
+  startedAt: Date;
+  watermarks: Watermarks;
+};
 
 /**
  * Checks every ledger invariant. Read-only and lock-free; given a pool, all checks read one consistent
  * snapshot, so it can run against a live database while postings commit.
  */
-export async function verifyLedger(q: Queryable | Pool = pool): Promise<VerifyResult> {
-  if (!("getConnection" in q)) return runChecks(q);
+export async function verifyLedger(q: Queryable | Pool = pool, since?: Watermarks): Promise<LedgerCheckRun> {
+  if (!("getConnection" in q)) return runChecks(q, since);
   // One REPEATABLE READ snapshot for all checks, so a posting committing mid-run cannot look torn.
   const conn = await q.getConnection();
   try {
@@ -21,7 +30,7 @@ export async function verifyLedger(q: Queryable | Pool = pool): Promise<VerifyRe
     // were seen deleted under us on the dev box) — session-only, reset when the connection is reused.
     await conn.query("SET SESSION tmp_table_size = 536870912, max_heap_table_size = 536870912");
     await conn.query("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
-    return await runChecks(conn);
+    return await runChecks(conn, since);
   } finally {
     try {
       await conn.query("ROLLBACK");
@@ -33,11 +42,35 @@ export async function verifyLedger(q: Queryable | Pool = pool): Promise<VerifyRe
   }
 }
 
-async function runChecks(q: Queryable): Promise<VerifyResult> {
+/**
+ * Without `since`, every check over whole tables; with it, each check's incremental form from those
+ * bounds (the ids are numbers we read ourselves, checked to be integers before they enter the SQL).
+ */
+function checkSql(check: Check, since?: Watermarks): string {
+  if (!since || !check.since) return check.sql;
+  return check.since.replace(/:(lines|system|postings)\b/g, (_, table: keyof Watermarks) => {
+    const id = since[table];
+    if (!Number.isSafeInteger(id) || id < 0) throw new Error(`verifier bound ${table} is not an id: ${id}`);
+    return String(id);
+  });
+}
+
+async function runChecks(q: Queryable, since?: Watermarks): Promise<LedgerCheckRun> {
+  const [[marks]] = (await q.query(
+    `SELECT (SELECT COALESCE(MAX(id), 0) FROM transactions) AS lines_to,
+      (SELECT COALESCE(MAX(id), 0) FROM system_ledger_entries) AS system_to,
+      (SELECT COALESCE(MAX(id), 0) FROM postings) AS postings_to`,
+  )) as [RowDataPacket[]];
+  const startedAt = new Date();
+  const watermarks = {
+    lines: Number(marks?.lines_to),
+    system: Number(marks?.system_to),
+    postings: Number(marks?.postings_to),
+  };
   const violations: Violation[] = [];
   for (const check of CHECKS) {
-    const [rows] = (await q.query(`${check.sql} LIMIT 20`)) as [RowDataPacket[]];
+    const [rows] = (await q.query(`${checkSql(check, since)} LIMIT 20`)) as [RowDataPacket[]];
     for (const row of rows) violations.push({ check: check.name, detail: JSON.stringify(row) });
   }
-  return { ok: violations.length === 0, violations };
+  return { ok: violations.length === 0, violations, startedAt, watermarks };
 }

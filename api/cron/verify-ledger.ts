@@ -1,0 +1,20 @@
+// GET /api/cron/verify-ledger — Vercel Cron (every 5 minutes): incremental ledger verification from the
+// last clean checkpoint; violations are logged at error level (the alert) and keep being reported
+import { requireCron } from "../../lib/auth/index.js";
+import { json, methods } from "../../lib/http/index.js";
+import { runVerification, verificationView } from "../../lib/ledger/index.js";
+import { logger } from "../../lib/log.js";
+
+export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = methods({
+  GET: async (ctx) => {
+    requireCron(ctx);
+    const run = await runVerification("incremental");
+    if (!run.ok) {
+      logger.error(
+        { checks: [...new Set(run.violations.map((v) => v.check))], violations: run.violations.length },
+        "ledger verification found violations",
+      );
+    }
+    return json(verificationView(run), 200, { "cache-control": "no-store" });
+  },
+});

@@ -1,0 +1,33 @@
+/**
+ * `ledger_verifications`: one row per recorded verifier run (admin endpoint, cron). A clean run is a
+ * checkpoint: an incremental run re-checks only what arrived after an older clean checkpoint, so its
+ * cost follows the new volume instead of the table's size (docs/ARCHITECTURE.md "Verifier").
+ * Watermarks are the highest ids the run's snapshot saw; `*_from` the exclusive lower bounds it scanned.
+ */
+import { sql } from "drizzle-orm";
+import { bigint, boolean, index, int, mysqlEnum, mysqlTable, timestamp } from "drizzle-orm/mysql-core";
+
+export const VERIFY_SCOPES = ["full", "incremental"] as const;
+export type VerifyScope = (typeof VERIFY_SCOPES)[number];
+
+export const ledgerVerifications = mysqlTable(
+  "ledger_verifications",
+  {
+    id: bigint("id", { mode: "number", unsigned: true }).autoincrement().primaryKey(),
+    scope: mysqlEnum("scope", VERIFY_SCOPES).notNull(),
+    /** Taken once the run's snapshot is open: every id allocated later is above its watermarks. */
+    startedAt: timestamp("started_at", { fsp: 3 }).notNull().default(sql`CURRENT_TIMESTAMP(3)`),
+    durationMs: int("duration_ms").notNull(),
+    ok: boolean("ok").notNull(),
+    violationCount: int("violation_count").notNull(),
+    linesFrom: int("lines_from").notNull(),
+    linesTo: int("lines_to").notNull(),
+    systemFrom: int("system_from").notNull(),
+    systemTo: int("system_to").notNull(),
+    postingsFrom: int("postings_from").notNull(),
+    postingsTo: int("postings_to").notNull(),
+  },
+  (t) => [index("idx_verifications_ok_started").on(t.ok, t.startedAt)],
+);
+
+export type LedgerVerification = typeof ledgerVerifications.$inferSelect;
