@@ -20,6 +20,8 @@ export type BenchProcesses = {
   baseUrls: string[];
   /** CPU ms the API processes have used so far (summed). */
   serverCpuMs(): Promise<number>;
+  /** Server-side durations (ms) of the requests answered since the last call, all API processes. */
+  servedMs(): Promise<number[]>;
   stopServer(): Promise<void>;
   stopAll(): Promise<void>;
 };
@@ -87,19 +89,22 @@ export async function startBenchProcesses(opts: {
       ),
     );
     children.push(...servers.map(([c]) => c));
-    const cpuOf = (server: ChildProcess) =>
-      new Promise<number>((resolve) => {
-        server.once("message", (m) => {
-          const { user, system } = (m as { cpu: NodeJS.CpuUsage }).cpu;
-          resolve((user + system) / 1000);
-        });
-        server.send("cpu");
+    const ask = <T>(server: ChildProcess, question: string) =>
+      new Promise<T>((resolve) => {
+        server.once("message", (m) => resolve(m as T));
+        server.send(question);
       });
+    const cpuOf = async (server: ChildProcess) => {
+      const { user, system } = (await ask<{ cpu: NodeJS.CpuUsage }>(server, "cpu")).cpu;
+      return (user + system) / 1000;
+    };
     return {
       stack,
       databaseUrl,
       baseUrls: servers.map(([, url]) => url),
       serverCpuMs: async () => (await Promise.all(servers.map(([c]) => cpuOf(c)))).reduce((a, b) => a + b, 0),
+      servedMs: async () =>
+        (await Promise.all(servers.map(([c]) => ask<{ served: number[] }>(c, "served")))).flatMap((m) => m.served),
       stopServer: async () => {
         await Promise.all(
           servers.map(([c]) => {

@@ -2,9 +2,10 @@
 import { type LoadResult, percentile, rate } from "./load.js";
 
 export type Cpu = { cores: number; msPerRequest: number };
-export type Phase = { result: LoadResult; cpu?: Cpu; target: string };
+/** `serverP99`: the API processes' own p99 (arrival to last byte), beside the client's. */
+export type Phase = { result: LoadResult; cpu?: Cpu; serverP99?: number; target: string };
 
-function row({ result: r, cpu, target }: Phase): string {
+function row({ result: r, cpu, serverP99, target }: Phase): string {
   const errors = Object.entries(r.byStatus)
     .filter(([s]) => Number(s) < 200 || Number(s) >= 300)
     .map(([s, n]) => `${s === "0" ? "net" : s}×${n}`)
@@ -15,6 +16,7 @@ function row({ result: r, cpu, target }: Phase): string {
     rate(r).toFixed(0).padStart(6),
     percentile(r.latencies, 50).toFixed(1).padStart(7),
     percentile(r.latencies, 99).toFixed(1).padStart(7),
+    (serverP99 === undefined ? "-" : serverP99.toFixed(1)).padStart(7),
     (errors || "-").padEnd(12),
     (cpu ? `${cpu.cores.toFixed(2)} / ${cpu.msPerRequest.toFixed(2)}` : "-").padEnd(12),
     target,
@@ -28,6 +30,7 @@ export function printReport(opts: { title: string; phases: Phase[]; notes: strin
     "per s".padStart(6),
     "p50 ms".padStart(7),
     "p99 ms".padStart(7),
+    "srv p99".padStart(7),
   ];
   console.log(
     [

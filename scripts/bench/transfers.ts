@@ -13,7 +13,7 @@
  * BENCH_API_PROCESSES (default 2), BENCH_PROFILE (directory for a V8 CPU profile of the API process).
  */
 import { randomInt, randomUUID } from "node:crypto";
-import { type BenchRequest, closedLoop, type LoadResult, openLoop, rate } from "./load.js";
+import { type BenchRequest, closedLoop, type LoadResult, openLoop, percentile, rate } from "./load.js";
 import { startBenchProcesses } from "./processes.js";
 import { prepareRawTables, rawTransferLoop } from "./raw-ceiling.js";
 import { type Cpu, mark, p99, printReport } from "./report.js";
@@ -106,10 +106,18 @@ try {
     )) as unknown as [{ Variable_name: string; Value: string }[]];
     return Object.fromEntries(rows.map((r) => [r.Variable_name, Number(r.Value)]));
   };
+  const served = new Map<LoadResult, number>();
   const measured = async (label: string, run: () => Promise<LoadResult>) => {
-    const [c0, i0] = [await procs.serverCpuMs(), await innodb()];
+    const [c0, i0] = [await procs.serverCpuMs(), await innodb(), await procs.servedMs()];
     const r = await run();
     const ms = (await procs.serverCpuMs()) - c0;
+    served.set(
+      r,
+      percentile(
+        (await procs.servedMs()).sort((a, b) => a - b),
+        99,
+      ),
+    );
     const i1 = await innodb();
     const delta = (k: string) => (i1[k] ?? 0) - (i0[k] ?? 0);
     cpu.set(r, { cores: ms / (r.seconds * 1000), msPerRequest: ms / Math.max(1, r.requests) });
@@ -214,20 +222,34 @@ try {
       {
         result: random,
         cpu: cpu.get(random),
+        serverP99: served.get(random),
         target: `≥1000/s, p99≤100 ms: ${mark(r >= 1000 && p99(random) <= 100)}`,
       },
       {
         result: hotRun,
         cpu: cpu.get(hotRun),
+        serverP99: served.get(hotRun),
         target: `≥80% of random: ${mark(rate(hotRun) >= 0.8 * r)} (${((100 * rate(hotRun)) / r).toFixed(0)}%)`,
       },
-      { result: balance, cpu: cpu.get(balance), target: `p99≤5 ms: ${mark(p99(balance) <= 5)}` },
-      { result: history, cpu: cpu.get(history), target: `p99≤10 ms: ${mark(p99(history) <= 10)}` },
+      {
+        result: balance,
+        cpu: cpu.get(balance),
+        serverP99: served.get(balance),
+        target: `p99≤5 ms: ${mark(p99(balance) <= 5)}`,
+      },
+      {
+        result: history,
+        cpu: cpu.get(history),
+        serverP99: served.get(history),
+        target: `p99≤10 ms: ${mark(p99(history) <= 10)}`,
+      },
       { result: rawRandom, target: "raw DB ceiling" },
       { result: rawHot, target: "raw DB ceiling" },
     ],
     notes: [
       `end-to-end / raw: random ${((100 * r) / rate(rawRandom)).toFixed(0)}%, hot ${((100 * rate(hotRun)) / rate(rawHot)).toFixed(0)}%`,
+      "srv p99 = the API processes' own p99, from a request's arrival to its answer's last byte (the rest of the",
+      "client's p99 is waiting for a core or in socket buffers, on a box that the load generator shares).",
       "API cpu = cores the API process kept busy / its CPU ms per request (the load generator, the Upstash bridge",
       "and MariaDB are other processes); CPU per request is the figure that stays comparable on a busy machine.",
       `ledger verifier after the run: ${verdict.ok ? "clean (all checks)" : `${verdict.violations.length} VIOLATIONS`} in ${verifySeconds.toFixed(1)} s;`,
