@@ -22,6 +22,15 @@ const OVERLAP_MS = 200;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const checksOf = (run: { violations: { check: string }[] }) => [...new Set(run.violations.map((v) => v.check))].sort();
 const incremental = () => runVerification("incremental", { overlapMs: OVERLAP_MS });
+/** The checks an incremental run reports while `corrupt` is applied (repaired even if the run throws). */
+async function caughtBy(corrupt: string, repair: string): Promise<string[]> {
+  await db.execute(sql.raw(corrupt));
+  try {
+    return checksOf(await incremental());
+  } finally {
+    await db.execute(sql.raw(repair));
+  }
+}
 
 describe("incremental ledger verification", () => {
   it("checks the rows after an older clean checkpoint; wallet tables always whole; old rows need a full run", async () => {
@@ -44,21 +53,39 @@ describe("incremental ledger verification", () => {
     expect(run.checked.to.lines).toBeGreaterThanOrEqual(Math.max(...posted.lines.map((l) => l.id)));
     expect(run.checked.to.postings).toBe(posted.postingId);
 
-    const debit = posted.lines.find((l) => l.direction === "debit")?.id;
-    await db.execute(
-      sql.raw(`UPDATE transactions SET debit_amount = debit_amount + 1, amount = amount + 1 WHERE id = ${debit}`),
-    );
-    const caught = await incremental();
-    await db.execute(
-      sql.raw(`UPDATE transactions SET debit_amount = debit_amount - 1, amount = amount - 1 WHERE id = ${debit}`),
-    );
-    expect(checksOf(caught)).toEqual(["line_arithmetic", "posting_sums_to_zero"]);
+    const [debit, credit] = ["debit", "credit"].map((d) => posted.lines.find((l) => l.direction === d)?.id);
+    expect(
+      await caughtBy(
+        `UPDATE transactions SET debit_amount = debit_amount + 1, amount = amount + 1 WHERE id = ${debit}`,
+        `UPDATE transactions SET debit_amount = debit_amount - 1, amount = amount - 1 WHERE id = ${debit}`,
+      ),
+    ).toEqual(["line_arithmetic", "posting_sums_to_zero"]);
+    expect(
+      await caughtBy(
+        `UPDATE transactions SET opening_balance = opening_balance + 5 WHERE id = ${debit}`,
+        `UPDATE transactions SET opening_balance = opening_balance - 5 WHERE id = ${debit}`,
+      ),
+    ).toEqual(["chain_link", "line_arithmetic"]);
+    expect(
+      await caughtBy(
+        `UPDATE transactions SET wallet_seq = wallet_seq + 10 WHERE id = ${credit}`,
+        `UPDATE transactions SET wallet_seq = wallet_seq - 10 WHERE id = ${credit}`,
+      ),
+    ).toEqual(["balance_equals_last_closing", "chain_link", "seq_beyond_wallet"]);
+    expect(
+      await caughtBy(
+        `UPDATE transactions SET posting_id = posting_id + 1000000 WHERE id = ${credit}`,
+        `UPDATE transactions SET posting_id = posting_id - 1000000 WHERE id = ${credit}`,
+      ),
+    ).toEqual(["leg_without_posting", "posting_sums_to_zero"]);
 
     // Wallet rows change, so their checks never narrow: a drifted balance is seen by every run.
-    await db.execute(sql.raw(`UPDATE users SET wallet_balance = wallet_balance + 1 WHERE id = ${a.id}`));
-    const drift = await incremental();
-    await db.execute(sql.raw(`UPDATE users SET wallet_balance = wallet_balance - 1 WHERE id = ${a.id}`));
-    expect(checksOf(drift)).toEqual(["balance_equals_last_closing"]);
+    expect(
+      await caughtBy(
+        `UPDATE users SET wallet_balance = wallet_balance + 1 WHERE id = ${a.id}`,
+        `UPDATE users SET wallet_balance = wallet_balance - 1 WHERE id = ${a.id}`,
+      ),
+    ).toEqual(["balance_equals_last_closing"]);
 
     // Ledger rows are append-only: rewriting one below the base is what the full run is for.
     await db.execute(sql.raw(`UPDATE transactions SET balance_cap = 1.00 WHERE id = ${oldLine}`));
