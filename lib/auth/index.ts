@@ -7,6 +7,6 @@ export { endSession, listSessions, logout } from "./manage-sessions.js";
 export { hashPassword, passwordSchema, verifyPassword } from "./password.js";
 export { refreshSession } from "./refresh-session.js";
 export { requireCron } from "./require-cron.js";
-export { type AuthUser, requireUser } from "./require-user.js";
+export { type AuthUser, requireUser, requireUserWith } from "./require-user.js";
 export { startSession, type TokenPair } from "./sessions.js";
 export { disableTwoFactor, enableTwoFactor, setupTwoFactor } from "./two-factor.js";

@@ -54,12 +54,31 @@ export type RequireUserOptions = {
 };
 
 export async function requireUser(ctx: RouteContext, options: RequireUserOptions = {}): Promise<AuthUser> {
+  return (await requireUserWith(ctx, options, () => Promise.resolve(undefined))).user;
+}
+
+/**
+ * `requireUser` for a read of the caller's own data: `read(userId)` starts once the token's signature is
+ * verified, alongside the live-session lookup and the rate limit, and its result is handed back only
+ * after both pass — a dead session still answers 401 and an exhausted budget 429, and nothing read
+ * leaves the process; an error of the read itself (a 400 for its query) comes after them too. One
+ * database wait fewer on the critical path of the wallet reads.
+ */
+export async function requireUserWith<T>(
+  ctx: RouteContext,
+  options: RequireUserOptions,
+  read: (userId: number) => Promise<T>,
+): Promise<{ user: AuthUser; value: T }> {
   const match = BEARER.exec(ctx.request.headers.get("authorization") ?? "");
   const claims = match?.[1] ? await verifyAccessToken(match[1]) : null;
   if (!claims) throw new AppError("UNAUTHORIZED", "A valid access token is required.");
   const limited = options.rateLimit ? assertRateLimit(options.rateLimit, String(claims.userId)) : undefined;
+  // Inside an async function, so a read that throws at once (e.g. a bad query parsed in it) still
+  // reports after the auth checks.
+  const reading = (async () => read(claims.userId))();
   // Observed below; without this a rejection landing before the session answers is briefly unhandled.
   limited?.catch(() => {});
+  reading.catch(() => {});
   const live = await liveSession(claims.sessionId, claims.userId);
   if (!live) throw new AppError("UNAUTHORIZED", "A valid access token is required.");
   await limited;
@@ -68,5 +87,5 @@ export async function requireUser(ctx: RouteContext, options: RequireUserOptions
   if (options.roles && !options.roles.includes(user.role)) {
     throw new AppError("FORBIDDEN", "Your role may not perform this action.");
   }
-  return user;
+  return { user, value: await reading };
 }

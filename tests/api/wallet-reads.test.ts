@@ -292,4 +292,31 @@ describe("the per-user read limit", () => {
     await db.execute(sql`UPDATE sessions SET revoked_at = NOW() WHERE id = ${u.sessionId}`);
     expect((await call(balanceRoute, { path: "/api/wallet/balance", token: u.token })).status).toBe(401);
   });
+
+  it("reads alongside the auth checks but answers in their order: 401, then 400, then the page", async () => {
+    const u = await createTestUser();
+    await fundWallet(u.id, 5_000);
+    const list = (query: Record<string, string>) =>
+      call<{ data?: TransactionView[]; error?: { code: string } }>(listRoute, {
+        path: "/api/wallet/transactions",
+        token: u.token,
+        query,
+      });
+    const bad = { limit: "0" };
+    expect((await list(bad)).body.error?.code).toBe("VALIDATION_FAILED");
+    const page = await list({ limit: "5" });
+    expect(page.status).toBe(200);
+    expect(page.body.data).toHaveLength(1);
+    await db.execute(sql`UPDATE sessions SET revoked_at = NOW() WHERE id = ${u.sessionId}`);
+    // The page was read for the revoked session too; none of it, nor the query's fault, gets out.
+    for (const query of [bad, { limit: "5" }]) {
+      const res = await list(query);
+      expect(res.status).toBe(401);
+      expect(res.text).not.toContain("data");
+    }
+    const balance = await call(balanceRoute, { path: "/api/wallet/balance", token: u.token });
+    expect(balance.status).toBe(401);
+    expect(balance.text).not.toContain("Paise");
+    await expectLedgerClean();
+  });
 });
