@@ -28,6 +28,8 @@ export {
   CHECKPOINT_OVERLAP_MS,
   incrementalBase,
   runVerification,
+  sweepOldVerifications,
+  VERIFICATION_RETENTION_MS,
   type VerificationRun,
 } from "./verify/run-verification.js";
 export { type LedgerCheckRun, verifyLedger, type Watermarks } from "./verify/verify-ledger.js";

@@ -2,10 +2,10 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import * as sweep from "../../api/cron/sweep-expired.js";
-import { idempotencyKeys, users } from "../../db/schema/index.js";
+import { idempotencyKeys, ledgerVerifications, users } from "../../db/schema/index.js";
 import { db } from "../../lib/db/index.js";
 import { IDEMPOTENCY_RETENTION_MS, insertIdempotencyRecord } from "../../lib/idempotency/index.js";
-import { createHold } from "../../lib/ledger/index.js";
+import { createHold, VERIFICATION_RETENTION_MS } from "../../lib/ledger/index.js";
 import { paise } from "../../lib/money/index.js";
 import { createTestUser } from "../helpers/factories.js";
 import { closeDatabases, expectLedgerClean, fundWallet, testRef } from "../helpers/ledger.js";
@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 const cron = () =>
-  call<{ idempotencyKeysDeleted: number; holdsExpired: number }>(sweep, {
+  call<{ idempotencyKeysDeleted: number; holdsExpired: number; verificationsDeleted: number }>(sweep, {
     path: "/api/cron/sweep-expired",
     headers: { authorization: `Bearer ${process.env.CRON_SECRET}` },
   });
@@ -65,5 +65,30 @@ describe("GET /api/cron/sweep-expired", () => {
     const second = await cron();
     expect(second.body.idempotencyKeysDeleted).toBe(0);
     await expectLedgerClean();
+  });
+
+  it("drops ledger verification records past retention, keeps younger ones", async () => {
+    const run = (startedAt: Date) => ({
+      scope: "incremental" as const,
+      startedAt,
+      durationMs: 1,
+      ok: true,
+      violationCount: 0,
+      linesFrom: 0,
+      linesTo: 0,
+      systemFrom: 0,
+      systemTo: 0,
+      postingsFrom: 0,
+      postingsTo: 0,
+    });
+    const old = new Date(Date.now() - VERIFICATION_RETENTION_MS - 60_000);
+    const young = new Date(Date.now() - VERIFICATION_RETENTION_MS + 3_600_000);
+    await db.insert(ledgerVerifications).values([run(old), run(young)]);
+    const first = await cron();
+    expect(first.body.verificationsDeleted).toBeGreaterThanOrEqual(1);
+    const left = await db.select({ at: ledgerVerifications.startedAt }).from(ledgerVerifications);
+    expect(left.some((r) => r.at.getTime() === young.getTime())).toBe(true);
+    expect(left.every((r) => r.at.getTime() >= Date.now() - VERIFICATION_RETENTION_MS)).toBe(true);
+    expect((await cron()).body.verificationsDeleted).toBe(0);
   });
 });

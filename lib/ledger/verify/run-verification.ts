@@ -11,7 +11,7 @@
  * `overlapMs` before P: any row P could not see was allocated less than one transaction's lifetime
  * before P's snapshot, so after that base. Rows in the overlap are checked twice; none is skipped.
  */
-import { and, desc, eq, lte } from "drizzle-orm";
+import { and, desc, eq, lt, lte } from "drizzle-orm";
 import { ledgerVerifications, type VerifyScope } from "../../../db/schema/index.js";
 import { db } from "../../db/index.js";
 import type { VerifyResult } from "../types.js";
@@ -30,6 +30,9 @@ export type VerificationRun = VerifyResult & {
   /** Exclusive lower and inclusive upper ids of the ledger rows this run checked, per table. */
   checked: { from: Watermarks; to: Watermarks };
 };
+
+/** How long run records are kept (the cron adds 288 a day); an incremental base is never that old. */
+export const VERIFICATION_RETENTION_MS = 90 * 24 * 3600_000;
 
 const NOTHING_CHECKED: Watermarks = { lines: 0, system: 0, postings: 0 };
 
@@ -80,4 +83,13 @@ export async function runVerification(
     postingsTo: to.postings,
   });
   return { ok: run.ok, violations: run.violations, scope, startedAt: run.startedAt, durationMs, checked: { from, to } };
+}
+
+/** Deletes run records past retention, a bounded batch per call (housekeeping cron). */
+export async function sweepOldVerifications(now = new Date()): Promise<number> {
+  const [result] = await db
+    .delete(ledgerVerifications)
+    .where(lt(ledgerVerifications.startedAt, new Date(now.getTime() - VERIFICATION_RETENTION_MS)))
+    .limit(1000);
+  return result.affectedRows;
 }
