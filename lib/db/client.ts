@@ -21,6 +21,10 @@ export const POOL_OPTIONS = {
   decimalNumbers: false,
   supportBigNumbers: true,
   bigNumberStrings: true,
+  // No caller stack captured per query: on the transfer path that capture was ~20 % of the API's CPU
+  // (bench:handler-cost, 1.56-1.59 -> 1.27 ms per transfer). A database error still carries its
+  // code, errno, sqlMessage and sql, and its log line the request id and route.
+  trace: false,
   ...(env.DATABASE_SSL ? { ssl: { rejectUnauthorized: true } } : {}),
 } satisfies mysql.PoolOptions;
 
