@@ -108,7 +108,8 @@ try {
   };
   const served = new Map<LoadResult, number>();
   const measured = async (label: string, run: () => Promise<LoadResult>) => {
-    const [c0, i0] = [await procs.serverCpuMs(), await innodb(), await procs.servedMs()];
+    await procs.servedMs(); // drops what earlier (warm-up) requests recorded
+    const [c0, i0] = [await procs.serverCpuMs(), await innodb()];
     const r = await run();
     const ms = (await procs.serverCpuMs()) - c0;
     served.set(

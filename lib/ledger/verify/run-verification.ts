@@ -15,7 +15,7 @@ import { and, desc, eq, lt, lte } from "drizzle-orm";
 import { ledgerVerifications, type VerifyScope } from "../../../db/schema/index.js";
 import { db } from "../../db/index.js";
 import type { VerifyResult } from "../types.js";
-import { verifyLedger, type Watermarks } from "./verify-ledger.js";
+import { FROM_THE_START, verifyLedger, type Watermarks } from "./verify-ledger.js";
 
 /**
  * Longer than any ledger transaction stays open: postings take milliseconds, lock waits time out in
@@ -33,8 +33,6 @@ export type VerificationRun = VerifyResult & {
 
 /** How long run records are kept (the cron adds 288 a day); an incremental base is never that old. */
 export const VERIFICATION_RETENTION_MS = 90 * 24 * 3600_000;
-
-const NOTHING_CHECKED: Watermarks = { lines: 0, system: 0, postings: 0 };
 
 /** The watermarks an incremental run starts above, or null when no clean checkpoint qualifies (→ whole tables). */
 export async function incrementalBase(overlapMs = CHECKPOINT_OVERLAP_MS): Promise<Watermarks | null> {
@@ -67,7 +65,7 @@ export async function runVerification(
   const base = scope === "incremental" ? await incrementalBase(options.overlapMs) : null;
   const run = await verifyLedger(options.on, base ?? undefined);
   const durationMs = Math.round(performance.now() - t0);
-  const from = base ?? NOTHING_CHECKED;
+  const from = base ?? FROM_THE_START;
   const to = run.watermarks;
   await db.insert(ledgerVerifications).values({
     scope,
