@@ -52,7 +52,9 @@ export async function startBenchProcesses(opts: {
   apiProcesses?: number;
   profileDir?: string;
 }): Promise<BenchProcesses> {
-  const stack = await startLocalStack({ mariadb: { durable: true, bufferPoolMb: 1024, redoLogMb: 512 } });
+  const stack = await startLocalStack({
+    mariadb: { durable: true, bufferPoolMb: 1024, redoLogMb: 512, threadPool: true },
+  });
   const children: ChildProcess[] = [];
   const stopAll = async () => {
     for (const c of children) c.kill("SIGTERM");

@@ -40,7 +40,7 @@ const procs = await startBenchProcesses({
 process.on("SIGINT", () => void procs.stopAll().then(() => process.exit(130)));
 const { baseUrls: baseUrl, databaseUrl } = procs;
 log(
-  `stack up: MariaDB (durable, 1 GB pool, 512 MB redo), Redis, Upstash bridge, ${API_PROCESSES} API process(es), pool ${POOL_SIZE}`,
+  `stack up: MariaDB (durable, thread pool, 1 GB buffer pool, 512 MB redo), Redis, Upstash bridge, ${API_PROCESSES} API process(es), pool ${POOL_SIZE}`,
 );
 
 try {

