@@ -42,7 +42,14 @@ export type MariaDb = {
 
 const isRoot = () => process.getuid?.() === 0;
 
+/**
+ * The server's scratch directory (sort files, on-disk temporary tables), private to the data directory:
+ * in the shared /tmp, a concurrent bootstrap once failed on "Error on delete of '/tmp/#sql-temptable-…'".
+ */
+const tmpDir = (dataDir: string) => join(dataDir, "tmp");
+
 function installDataDir(bin: Binaries, dataDir: string): void {
+  mkdirSync(tmpDir(dataDir), { recursive: true });
   if (existsSync(join(dataDir, "data", "mysql"))) return;
   mkdirSync(join(dataDir, "data"), { recursive: true });
   execFileSync(
@@ -50,6 +57,7 @@ function installDataDir(bin: Binaries, dataDir: string): void {
     [
       "--no-defaults",
       `--datadir=${join(dataDir, "data")}`,
+      `--tmpdir=${tmpDir(dataDir)}`,
       ...(isRoot() ? ["--user=root"] : []),
       "--auth-root-authentication-method=normal",
       "--skip-test-db",
@@ -90,6 +98,7 @@ export async function startMariaDb(bin: Binaries, options: MariaDbOptions): Prom
     const args = [
       "--no-defaults",
       `--datadir=${join(dataDir, "data")}`,
+      `--tmpdir=${tmpDir(dataDir)}`,
       `--socket=${join(dataDir, "mysqld.sock")}`,
       `--pid-file=${join(dataDir, "mysqld.pid")}`,
       `--log-error=${join(dataDir, "error.log")}`,
