@@ -20,6 +20,8 @@ export type BenchProcesses = {
   baseUrls: string[];
   /** CPU ms the API processes have used so far (summed). */
   serverCpuMs(): Promise<number>;
+  /** The other processes that share the cores (for a per-request CPU breakdown from /proc). */
+  pids: { mariadb: number; redis: number; bridge: number };
   /** Server-side durations (ms) of the requests answered since the last call, all API processes. */
   servedMs(): Promise<number[]>;
   stopServer(): Promise<void>;
@@ -104,6 +106,7 @@ export async function startBenchProcesses(opts: {
       stack,
       databaseUrl,
       baseUrls: servers.map(([, url]) => url),
+      pids: { mariadb: stack.mariadb.pid, redis: stack.redis.pid, bridge: bridge.pid ?? -1 },
       serverCpuMs: async () => (await Promise.all(servers.map(([c]) => cpuOf(c)))).reduce((a, b) => a + b, 0),
       servedMs: async () =>
         (await Promise.all(servers.map(([c]) => ask<{ served: number[] }>(c, "served")))).flatMap((m) => m.served),

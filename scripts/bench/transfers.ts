@@ -10,14 +10,15 @@
  * then runs the ledger verifier, and measures the raw database ceiling (minimal SQL transfer loop on
  * mysql2, same concurrency) for the end-to-end / raw ratio. Knobs (env): BENCH_SECONDS, BENCH_WALLETS,
  * BENCH_CONNECTIONS, BENCH_POOL_SIZE, BENCH_HISTORY_LINES, BENCH_HISTORY_USERS, BENCH_READ_RATE,
- * BENCH_API_PROCESSES (default 2), BENCH_PROFILE (directory for a V8 CPU profile of the API process).
+ * BENCH_API_PROCESSES (default 2), BENCH_WARMUP (seconds, default 5), BENCH_PROFILE (directory for a V8 CPU
+ * profile of the API process).
  */
 import { randomInt, randomUUID } from "node:crypto";
 import { type BenchRequest, closedLoop, type LoadResult, openLoop, percentile, rate } from "./load.js";
 import { startBenchProcesses } from "./processes.js";
 import { prepareRawTables, rawTransferLoop } from "./raw-ceiling.js";
 import { type Cpu, mark, p99, printReport } from "./report.js";
-import { settle } from "./settle.js";
+import { cpuTicks, settle } from "./settle.js";
 
 const knob = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const SECONDS = knob("BENCH_SECONDS", 15);
@@ -107,11 +108,30 @@ try {
     return Object.fromEntries(rows.map((r) => [r.Variable_name, Number(r.Value)]));
   };
   const served = new Map<LoadResult, number>();
+  // Every process on the two cores, in CPU ms so far: where a request's CPU goes, all of it.
+  const othersMs = () => {
+    const own = process.cpuUsage();
+    return {
+      MariaDB: cpuTicks(procs.pids.mariadb) * 10,
+      bridge: cpuTicks(procs.pids.bridge) * 10,
+      redis: cpuTicks(procs.pids.redis) * 10,
+      "load generator": (own.user + own.system) / 1000,
+    };
+  };
+  const breakdown = new Map<LoadResult, string>();
   const measured = async (label: string, run: () => Promise<LoadResult>) => {
     await procs.servedMs(); // drops what earlier (warm-up) requests recorded
-    const [c0, i0] = [await procs.serverCpuMs(), await innodb()];
+    const [c0, i0, o0] = [await procs.serverCpuMs(), await innodb(), othersMs()];
     const r = await run();
     const ms = (await procs.serverCpuMs()) - c0;
+    const o1 = othersMs();
+    const perRequest = Object.entries(o1).map(([k, v]) => [k, (v - o0[k as keyof typeof o0]) / r.requests] as const);
+    const total = ms / r.requests + perRequest.reduce((a, [, v]) => a + v, 0);
+    breakdown.set(
+      r,
+      `CPU ms per request: API ${(ms / r.requests).toFixed(2)}, ${perRequest.map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", ")}; ` +
+        `total ${total.toFixed(2)} (2 cores ⇒ at most ${(2000 / total).toFixed(0)}/s)`,
+    );
     served.set(
       r,
       percentile(
@@ -131,7 +151,13 @@ try {
   };
 
   // Warm-up: JIT, pools and the buffer pool, so the first measured phase is not penalised.
-  await closedLoop({ name: "warm-up", baseUrl, seconds: 5, connections: CONNECTIONS, make: randomPair });
+  await closedLoop({
+    name: "warm-up",
+    baseUrl,
+    seconds: Number(process.env.BENCH_WARMUP ?? 5),
+    connections: CONNECTIONS,
+    make: randomPair,
+  });
   const random = await measured("transfers random", () =>
     closedLoop({
       name: "transfers, random pairs",
@@ -248,6 +274,8 @@ try {
       { result: rawHot, target: "raw DB ceiling" },
     ],
     notes: [
+      `${random.name}: ${breakdown.get(random)}`,
+      `${hotRun.name}: ${breakdown.get(hotRun)}`,
       `end-to-end / raw: random ${((100 * r) / rate(rawRandom)).toFixed(0)}%, hot ${((100 * rate(hotRun)) / rate(rawHot)).toFixed(0)}%`,
       "srv p99 = the API processes' own p99, from a request's arrival to its answer's last byte (the rest of the",
       "client's p99 is waiting for a core or in socket buffers, on a box that the load generator shares).",
