@@ -97,7 +97,11 @@ export type DevServer = { url: string; port: number; server: Server; close(): Pr
 /** Starts an HTTP server on 127.0.0.1 serving the API and the dev mounts. */
 export async function listenDevServer(port: number, mounts: Mount[] = []): Promise<DevServer> {
   const handler = createDevHandler(mounts);
-  const listener = getRequestListener(handler, { overrideGlobalObjects: false });
+  // @hono/node-server's default: its Request/Response stand in for the globals in this process, so an
+  // answer built from a string (every JSON answer) is written straight to the socket instead of being
+  // read back through a WHATWG stream. Measured over HTTP, server CPU per request: 405 answer 0.27 →
+  // 0.19 ms, balance read 0.66 → 0.59 ms. Handlers see the same Request/Response API either way.
+  const listener = getRequestListener(handler);
   const server = createServer((req, res) => {
     // What Vercel's edge would add: the caller's address.
     if (!req.headers["x-real-ip"]) req.headers["x-real-ip"] = req.socket.remoteAddress ?? "127.0.0.1";
