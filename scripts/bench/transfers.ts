@@ -13,8 +13,9 @@
  * BENCH_API_PROCESSES (default 2), BENCH_WARMUP (seconds, default 5), BENCH_PROFILE (directory for a V8 CPU
  * profile of the API process).
  */
-import { randomInt, randomUUID } from "node:crypto";
-import { type BenchRequest, closedLoop, type LoadResult, openLoop, percentile, rate } from "./load.js";
+import { randomInt } from "node:crypto";
+import { type BenchRequest, type LoadResult, percentile, rate } from "./load.js";
+import { startLoadProcess } from "./load-process.js";
 import { startBenchProcesses } from "./processes.js";
 import { prepareRawTables, rawTransferLoop } from "./raw-ceiling.js";
 import { type Cpu, mark, p99, printReport } from "./report.js";
@@ -80,22 +81,11 @@ try {
     `verifier checkpoint (full, ${lines} lines): ${checkpoint.ok ? "clean" : "VIOLATIONS"} in ${(checkpoint.durationMs / 1000).toFixed(1)} s`,
   );
 
-  const json = { "content-type": "application/json" };
   const auth = (u: { token: string }) => ({ authorization: `Bearer ${u.token}` });
   const pick = () => users[randomInt(users.length)] as (typeof users)[number];
-  const transferTo = (to: () => string) => (): BenchRequest => {
-    const from = pick();
-    let recipient = to();
-    while (recipient === from.userCode) recipient = to();
-    return {
-      method: "POST",
-      path: "/api/wallet/transfers",
-      headers: { ...json, ...auth(from), "idempotency-key": randomUUID() },
-      body: JSON.stringify({ recipient, amountPaise: 1 + randomInt(200) }),
-    };
-  };
-  const randomPair = transferTo(() => pick().userCode);
-  const hotRecipient = transferTo(() => hot?.userCode ?? "");
+  const load = await startLoadProcess(users);
+  const randomPair = { transfersTo: "random-sender" } as const;
+  const hotRecipient = { transfersTo: hot?.userCode ?? "" };
 
   // Server CPU per phase: cores busy, and CPU ms per request — the figure that stays meaningful when
   // other processes share the machine (latency and throughput do not).
@@ -109,22 +99,21 @@ try {
   };
   const served = new Map<LoadResult, number>();
   // Every process on the two cores, in CPU ms so far: where a request's CPU goes, all of it.
-  const othersMs = () => {
-    const own = process.cpuUsage();
+  const othersMs = async () => {
     return {
+      "load generator": await load.cpuMs(),
       MariaDB: cpuTicks(procs.pids.mariadb) * 10,
       bridge: cpuTicks(procs.pids.bridge) * 10,
       redis: cpuTicks(procs.pids.redis) * 10,
-      "load generator": (own.user + own.system) / 1000,
     };
   };
   const breakdown = new Map<LoadResult, string>();
   const measured = async (label: string, run: () => Promise<LoadResult>) => {
     await procs.servedMs(); // drops what earlier (warm-up) requests recorded
-    const [c0, i0, o0] = [await procs.serverCpuMs(), await innodb(), othersMs()];
+    const [c0, i0, o0] = [await procs.serverCpuMs(), await innodb(), await othersMs()];
     const r = await run();
     const ms = (await procs.serverCpuMs()) - c0;
-    const o1 = othersMs();
+    const o1 = await othersMs();
     const perRequest = Object.entries(o1).map(([k, v]) => [k, (v - o0[k as keyof typeof o0]) / r.requests] as const);
     const total = ms / r.requests + perRequest.reduce((a, [, v]) => a + v, 0);
     breakdown.set(
@@ -151,7 +140,7 @@ try {
   };
 
   // Warm-up: JIT, pools and the buffer pool, so the first measured phase is not penalised.
-  await closedLoop({
+  await load.run({
     name: "warm-up",
     baseUrl,
     seconds: Number(process.env.BENCH_WARMUP ?? 5),
@@ -159,7 +148,7 @@ try {
     make: randomPair,
   });
   const random = await measured("transfers random", () =>
-    closedLoop({
+    load.run({
       name: "transfers, random pairs",
       baseUrl,
       seconds: SECONDS,
@@ -168,7 +157,7 @@ try {
     }),
   );
   const hotRun = await measured("transfers hot", () =>
-    closedLoop({
+    load.run({
       name: "transfers, hot recipient",
       baseUrl,
       seconds: SECONDS,
@@ -181,9 +170,11 @@ try {
   // unmeasured warm-up of the same requests (each API process loads a route's module on first use).
   const settled = await settle(procs.stack.mariadb.pid);
   log(`MariaDB background work after the write phases settled in ${settled.toFixed(1)} s`);
+  // Reads are sent from a list made here (in order, at most one pass): the load process holds only that.
   const readPhase = async (label: string, name: string, rate: number, seconds: number, make: () => BenchRequest) => {
-    await openLoop({ name: "warm-up", baseUrl, seconds: 2, rate, make });
-    return measured(label, () => openLoop({ name, baseUrl, seconds, rate, make }));
+    const list = (s: number) => ({ cycle: Array.from({ length: Math.ceil(rate * (s + 1)) }, make) });
+    await load.run({ name: "warm-up", baseUrl, seconds: 2, rate, make: list(2) });
+    return measured(label, () => load.run({ name, baseUrl, seconds, rate, make: list(seconds) }));
   };
   const balance = await readPhase("balance", `GET balance @${READ_RATE}/s`, READ_RATE, 8, () => ({
     method: "GET",
@@ -213,6 +204,7 @@ try {
     `incremental verifier (${newLines} new lines): ${incremental.ok ? "clean" : "VIOLATIONS"} in ${(incremental.durationMs / 1000).toFixed(2)} s`,
   );
   verifyConn.release();
+  load.stop();
   await procs.stopServer();
   await closeLedgerPool();
   await pool.end();
