@@ -12,6 +12,8 @@ export const BLIND_INDEX_FIELDS = {
   accountNumber: (v: string) => v.replace(/[\s-]+/g, "").toUpperCase(),
   phone: (v: string) => v.replace(/\D+/g, "").slice(-10),
   email: (v: string) => v.trim().toLowerCase(),
+  /** Rate-limit identifiers (IPs, phones, e-mails, user ids), already normalised by their callers. */
+  rateLimitKey: (v: string) => v,
 } as const satisfies Record<string, (v: string) => string>;
 
 export type BlindIndexField = keyof typeof BLIND_INDEX_FIELDS;

@@ -5,6 +5,7 @@ import * as me from "../../api/me.js";
 import { otpCodes, users } from "../../db/schema/index.js";
 import { db, pool } from "../../lib/db/index.js";
 import { readOutbox } from "../../lib/notify/index.js";
+import { redis } from "../../lib/redis.js";
 import { call } from "../helpers/request.js";
 import {
   type ApiError,
@@ -124,6 +125,10 @@ describe("POST /api/auth/otp/send", () => {
     const sixth = await sendOtp({ channel: "sms", destination: `0${a.phone}`, purpose: "login" });
     expect(sixth.status).toBe(429);
     expect(sixth.body.error.code).toBe("RATE_LIMITED");
+    // The counters live in Redis under a keyed hash: the phone number itself never names a key.
+    const keys = await redis.keys("rl:otp-send:dest*");
+    expect(keys.length).toBeGreaterThan(0);
+    expect(keys.filter((k) => k.includes(a.phone.slice(-10)))).toEqual([]);
     expect(Number(sixth.headers.get("retry-after"))).toBeGreaterThan(0);
   });
 
