@@ -4,6 +4,7 @@
  * out which numbers and e-mails are registered.
  */
 import type { OtpPurpose } from "../../db/schema/otp-codes.js";
+import { afterResponse } from "../after-response.js";
 import { recordAudit } from "../audit/index.js";
 import type { ClientInfo } from "../auth/client-info.js";
 import { db } from "../db/index.js";
@@ -22,7 +23,9 @@ function eligible(user: Account, purpose: OtpPurpose): boolean {
 
 /**
  * Sends an OTP if the destination is eligible. Never reveals eligibility: unknown destinations and
- * delivery failures both end normally (the failure is logged and audited, not returned).
+ * delivery failures both end normally (the failure is logged and audited, not returned), and the
+ * code is issued and delivered after the response, so the answer takes the same time (one lookup)
+ * whether or not a provider call follows — a registered number is not told apart by timing either.
  */
 export async function requestOtp(
   input: { destination: Destination; purpose: OtpPurpose },
@@ -30,18 +33,26 @@ export async function requestOtp(
 ): Promise<void> {
   const user = await findUserByDestination(db, input.destination);
   if (!user || !eligible(user, input.purpose)) return;
+  afterResponse(deliver(input, user.id, client));
+}
+
+async function deliver(
+  input: { destination: Destination; purpose: OtpPurpose },
+  userId: number,
+  client: ClientInfo,
+): Promise<void> {
   let delivered = true;
   try {
-    await issueOtp(db, { ...input, userId: user.id });
+    await issueOtp(db, { ...input, userId });
   } catch (error) {
     delivered = false;
-    logger.error({ err: error, userId: user.id, purpose: input.purpose }, "otp delivery failed");
+    logger.error({ err: error, userId, purpose: input.purpose }, "otp delivery failed");
   }
   await recordAudit(db, {
     actorUserId: null,
     action: delivered ? "otp.sent" : "otp.delivery_failed",
     entityType: "user",
-    entityId: user.id,
+    entityId: userId,
     after: { purpose: input.purpose, channel: input.destination.channel },
     ip: client.ip,
     userAgent: client.userAgent,

@@ -5,6 +5,7 @@ import * as otpSend from "../../api/auth/otp/send.js";
 import * as otpVerify from "../../api/auth/otp/verify.js";
 import * as refreshRoute from "../../api/auth/refresh.js";
 import * as registerRoute from "../../api/auth/register.js";
+import { afterResponseSettled } from "../../lib/after-response.js";
 import { latestOtp } from "../../lib/notify/index.js";
 import { call } from "../helpers/request.js";
 
@@ -45,8 +46,12 @@ export const login = (body: unknown, ip = randomIp(), headers?: Record<string, s
 export const refresh = (refreshToken: string, ip = randomIp()) =>
   call<Pair & ApiError>(refreshRoute, { method: "POST", path: "/api/auth/refresh", body: { refreshToken }, ip });
 
-export const sendOtp = (body: unknown, ip = randomIp()) =>
-  call<ApiError>(otpSend, { method: "POST", path: "/api/auth/otp/send", body, ip });
+/** Answers once the code is delivered too (it is sent after the response), so the outbox has it. */
+export async function sendOtp(body: unknown, ip = randomIp()) {
+  const res = await call<ApiError>(otpSend, { method: "POST", path: "/api/auth/otp/send", body, ip });
+  await afterResponseSettled();
+  return res;
+}
 
 export const verifyOtp = (body: unknown, ip = randomIp()) =>
   call<Record<string, unknown> & ApiError>(otpVerify, { method: "POST", path: "/api/auth/otp/verify", body, ip });

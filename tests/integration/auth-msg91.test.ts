@@ -5,9 +5,14 @@
  */
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { and, eq, like } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { auditLogs } from "../../db/schema/index.js";
 import { freePort } from "../../scripts/local/free-port.js";
 import { call } from "../helpers/request.js";
+
+// lib/ reads the environment on import, and the stub's address is only known in beforeAll: import late.
+const afterResponseSettled = async () => (await import("../../lib/after-response.js")).afterResponseSettled();
 
 type Received = { method: string; path: string; headers: IncomingMessage["headers"]; body: Record<string, unknown> };
 const AUTH_KEY = "stub-authkey-123";
@@ -16,6 +21,8 @@ let reply: { status: number; body: unknown; delayMs?: number } = {
   status: 200,
   body: { type: "success", message: "3663" },
 };
+/** While set, the stub holds every answer until it resolves (a provider that has not answered yet). */
+let gate: Promise<void> | null = null;
 let server: Server;
 let baseUrl: string;
 
@@ -44,6 +51,7 @@ beforeAll(async () => {
         .end(JSON.stringify({ type: "error", message: "Invalid authkey" }));
       return;
     }
+    await gate;
     setTimeout(() => {
       res.writeHead(reply.status, { "content-type": "application/json" }).end(JSON.stringify(reply.body));
     }, reply.delayMs ?? 0);
@@ -63,6 +71,7 @@ beforeAll(async () => {
 
 beforeEach(() => {
   received = [];
+  gate = null;
   reply = { status: 200, body: { type: "success", message: "3663" } };
 });
 
@@ -192,6 +201,55 @@ describe("NOTIFY_PROVIDER=msg91 end to end", () => {
       body: { channel: "sms", destination: phone, purpose: "login" },
     });
     expect(res.status).toBe(202);
+    await afterResponseSettled();
     expect(received.filter((r) => r.path === "/api/v5/flow").length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("otp/send answers before the provider does, so its timing does not tell a registered number apart", async () => {
+    const register = await import("../../api/auth/register.js");
+    const send = await import("../../api/auth/otp/send.js");
+    const { db } = await import("../../lib/db/index.js");
+    const phone = `8${String(Date.now() + 11).slice(-9)}`;
+    const created = await call<{ user: { id: number } }>(register, {
+      method: "POST",
+      path: "/api/auth/register",
+      ip: "10.9.9.7",
+      body: {
+        fullName: "Msg Timing",
+        email: `t${phone}@example.in`,
+        phone,
+        username: `t${phone}`,
+        password: "Stub-test-pass-1",
+      },
+    });
+    expect(created.status).toBe(201);
+    await afterResponseSettled();
+    const otpAudit = async () =>
+      (
+        await db
+          .select({ action: auditLogs.action })
+          .from(auditLogs)
+          .where(and(eq(auditLogs.entityId, String(created.body.user.id)), like(auditLogs.action, "otp.%")))
+      ).map((r) => r.action);
+    const before = await otpAudit();
+    let release = () => {};
+    gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const res = await call(send, {
+      method: "POST",
+      path: "/api/auth/otp/send",
+      ip: "10.9.9.7",
+      body: { channel: "sms", destination: phone, purpose: "login" },
+    });
+    // Answered while MSG91 still holds its reply: the provider call is not on the response path.
+    expect(res.status).toBe(202);
+    expect(await otpAudit()).toEqual(before);
+    release();
+    await afterResponseSettled();
+    expect(await otpAudit()).toEqual([...before, "otp.sent"]);
+    expect(received.filter((r) => r.path === "/api/v5/flow").at(-1)?.body).toMatchObject({
+      recipients: [{ mobiles: `91${phone}` }],
+    });
   });
 });
