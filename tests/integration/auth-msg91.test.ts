@@ -146,24 +146,40 @@ describe("createMsg91Notifier", () => {
   });
 });
 
+/** A new account through the API (MSG91 gets its verify_phone SMS); `tag` keeps phone and names unique. */
+async function registerAccount(tag: string, ip: string): Promise<{ phone: string; userId: number }> {
+  const register = await import("../../api/auth/register.js");
+  const phone = `8${String(Date.now() + tag.charCodeAt(0)).slice(-9)}`;
+  const res = await call<{ user: { id: number } }>(register, {
+    method: "POST",
+    path: "/api/auth/register",
+    ip,
+    body: {
+      fullName: "Msg Ninety",
+      email: `${tag}${phone}@example.in`,
+      phone,
+      username: `${tag}${phone}`,
+      password: "Stub-test-pass-1",
+    },
+  });
+  expect(res.status).toBe(201);
+  return { phone, userId: res.body.user.id };
+}
+
+async function sendLoginOtp(phone: string, ip: string) {
+  const send = await import("../../api/auth/otp/send.js");
+  return call(send, {
+    method: "POST",
+    path: "/api/auth/otp/send",
+    ip,
+    body: { channel: "sms", destination: phone, purpose: "login" },
+  });
+}
+
 describe("NOTIFY_PROVIDER=msg91 end to end", () => {
   it("registration sends the OTP through MSG91 and that code verifies the phone", async () => {
-    const register = await import("../../api/auth/register.js");
     const verify = await import("../../api/auth/otp/verify.js");
-    const phone = `8${String(Date.now()).slice(-9)}`;
-    const res = await call(register, {
-      method: "POST",
-      path: "/api/auth/register",
-      ip: "10.9.9.9",
-      body: {
-        fullName: "Msg Ninety",
-        email: `m${phone}@example.in`,
-        phone,
-        username: `m${phone}`,
-        password: "Stub-test-pass-1",
-      },
-    });
-    expect(res.status).toBe(201);
+    const { phone } = await registerAccount("m", "10.9.9.9");
     const sms = received.find((r) => r.path === "/api/v5/flow");
     const recipient = ((sms?.body.recipients ?? []) as { mobiles: string; otp: string }[])[0];
     expect(recipient?.mobiles).toBe(`91${phone}`);
@@ -178,70 +194,31 @@ describe("NOTIFY_PROVIDER=msg91 end to end", () => {
   });
 
   it("a refused SMS does not change the 202 of otp/send (no enumeration through errors)", async () => {
-    const register = await import("../../api/auth/register.js");
-    const send = await import("../../api/auth/otp/send.js");
-    const phone = `8${String(Date.now() + 7).slice(-9)}`;
-    await call(register, {
-      method: "POST",
-      path: "/api/auth/register",
-      ip: "10.9.9.8",
-      body: {
-        fullName: "Msg Ninety",
-        email: `n${phone}@example.in`,
-        phone,
-        username: `n${phone}`,
-        password: "Stub-test-pass-1",
-      },
-    });
+    const { phone } = await registerAccount("n", "10.9.9.8");
     reply = { status: 500, body: { type: "error", message: "down" } };
-    const res = await call(send, {
-      method: "POST",
-      path: "/api/auth/otp/send",
-      ip: "10.9.9.8",
-      body: { channel: "sms", destination: phone, purpose: "login" },
-    });
+    const res = await sendLoginOtp(phone, "10.9.9.8");
     expect(res.status).toBe(202);
     await afterResponseSettled();
     expect(received.filter((r) => r.path === "/api/v5/flow").length).toBeGreaterThanOrEqual(2);
   });
 
   it("otp/send answers before the provider does, so its timing does not tell a registered number apart", async () => {
-    const register = await import("../../api/auth/register.js");
-    const send = await import("../../api/auth/otp/send.js");
     const { db } = await import("../../lib/db/index.js");
-    const phone = `8${String(Date.now() + 11).slice(-9)}`;
-    const created = await call<{ user: { id: number } }>(register, {
-      method: "POST",
-      path: "/api/auth/register",
-      ip: "10.9.9.7",
-      body: {
-        fullName: "Msg Timing",
-        email: `t${phone}@example.in`,
-        phone,
-        username: `t${phone}`,
-        password: "Stub-test-pass-1",
-      },
-    });
-    expect(created.status).toBe(201);
+    const { phone, userId } = await registerAccount("t", "10.9.9.7");
     await afterResponseSettled();
     const otpAudit = async () =>
       (
         await db
           .select({ action: auditLogs.action })
           .from(auditLogs)
-          .where(and(eq(auditLogs.entityId, String(created.body.user.id)), like(auditLogs.action, "otp.%")))
+          .where(and(eq(auditLogs.entityId, String(userId)), like(auditLogs.action, "otp.%")))
       ).map((r) => r.action);
     const before = await otpAudit();
     let release = () => {};
     gate = new Promise<void>((r) => {
       release = r;
     });
-    const res = await call(send, {
-      method: "POST",
-      path: "/api/auth/otp/send",
-      ip: "10.9.9.7",
-      body: { channel: "sms", destination: phone, purpose: "login" },
-    });
+    const res = await sendLoginOtp(phone, "10.9.9.7");
     // Answered while MSG91 still holds its reply: the provider call is not on the response path.
     expect(res.status).toBe(202);
     expect(await otpAudit()).toEqual(before);
