@@ -1,6 +1,6 @@
 /**
  * Coalesced Redis script calls for work that is off the response path (the success answer's replay
- * copy, written under waitUntil): calls queued within one short window go to Upstash as one pipeline,
+ * copy, written under afterResponse): calls queued within one short window go to Upstash as one pipeline,
  * one HTTP request instead of one per API request. Under load that removes most of the per-transfer
  * cost of the second Upstash round trip; when idle a call waits at most WINDOW_MS.
  */

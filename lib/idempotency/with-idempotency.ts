@@ -9,8 +9,9 @@
  *   transaction (`claim.record` as the ledger's `beforeLocks`), so the unique (user_id, idem_key) key
  *   aborts a duplicate before any wallet row is locked, even when the Redis lock has expired.
  */
+
 import { randomBytes } from "node:crypto";
-import { waitUntil } from "@vercel/functions";
+import { afterResponse } from "../after-response.js";
 import { type Database, db, isDuplicateKey } from "../db/index.js";
 import { AppError, ERROR_STATUS, type ErrorCode, isAppError } from "../http/errors.js";
 import { json } from "../http/respond.js";
@@ -225,7 +226,7 @@ export async function withIdempotency(
     if (!recorded) await recordAfter(scope, cached);
     // The answer is durable already; caching it must not delay the response (a retry arriving before
     // the cache is written finds the lock, then the MySQL record, and replays from there).
-    waitUntil(finish(cached, true));
+    afterResponse(finish(cached, true));
     return json(result.body, result.status);
   } finally {
     // Transient failure (or a bug): nothing final was recorded, so free the key for a retry.

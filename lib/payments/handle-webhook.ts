@@ -5,9 +5,9 @@
  * webhooks. Duplicates are harmless because every transition is conditional and the credit is unique.
  */
 
-import { waitUntil } from "@vercel/functions";
 import { eq } from "drizzle-orm";
 import { payments } from "../../db/schema/payments.js";
+import { afterResponse } from "../after-response.js";
 import { db } from "../db/index.js";
 import { env } from "../env.js";
 import { AppError } from "../http/errors.js";
@@ -46,7 +46,7 @@ export async function handleWebhook(authorization: string | null, rawBody: strin
   // PhonePe wants a 2xx within 3–5 s (phonepe.md §7.10). Usually the status check is done well before;
   // if PhonePe is slow, answer anyway and let the function finish the check after the response.
   const finished = await Promise.race([work.then(() => true), sleep(ANSWER_WITHIN_MS).then(() => false)]);
-  if (!finished) waitUntil(work);
+  if (!finished) afterResponse(work);
   return { received: true };
 }
 

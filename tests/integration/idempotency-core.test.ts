@@ -6,6 +6,7 @@
 import { and, count, eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { auditLogs, idempotencyKeys } from "../../db/schema/index.js";
+import { afterResponseSettled } from "../../lib/after-response.js";
 import { recordAudit } from "../../lib/audit/index.js";
 import { db, pool, withTransaction } from "../../lib/db/index.js";
 import { AppError, isAppError } from "../../lib/http/index.js";
@@ -32,12 +33,8 @@ async function effect(claim: Parameters<Parameters<typeof withIdempotency>[1]>[0
 const effects = async (entityId: string) =>
   (await db.select({ n: count() }).from(auditLogs).where(eq(auditLogs.entityId, entityId)))[0]?.n ?? 0;
 
-/** The success answer is cached after the response (waitUntil): wait for the lock to be handed over. */
-async function cacheWritten(userId: number) {
-  for (let i = 0; i < 100 && (await redis.keys(`idem:${userId}:*:lock`)).length > 0; i++) {
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+/** The success answer is cached after the response: wait until that work is done. */
+const cacheWritten = () => afterResponseSettled();
 
 async function outcome(p: Promise<Response>) {
   try {
@@ -101,7 +98,7 @@ describe("withIdempotency", () => {
     const first = await outcome(
       withIdempotency({ userId, key, request: request({ n: 1 }) }, (c) => effect(c, entityId)),
     );
-    await cacheWritten(userId);
+    await cacheWritten();
     const cached = await redis.keys(`idem:${userId}:*`);
     expect(cached.length).toBeGreaterThan(0);
     const replay = await outcome(
@@ -194,7 +191,7 @@ describe("withIdempotency", () => {
     const removed = await sweepExpiredIdempotencyKeys(db, new Date(Date.now() + IDEMPOTENCY_RETENTION_MS + 60_000));
     expect(removed).toBeGreaterThanOrEqual(1);
     expect(await db.select({ id: idempotencyKeys.id }).from(idempotencyKeys).where(where)).toHaveLength(0);
-    await cacheWritten(userId);
+    await cacheWritten();
     await redis.del(...(await redis.keys(`idem:${userId}:*`))); // the Redis copy expires with the same TTL
     const e2 = newId("e", 6);
     const reuse = await outcome(withIdempotency({ userId, key, request: request({ z: 2 }) }, (c) => effect(c, e2)));
