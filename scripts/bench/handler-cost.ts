@@ -6,9 +6,11 @@
  */
 
 import { randomInt, randomUUID } from "node:crypto";
+import { boxSpeedMs } from "./box-speed.js";
 import { startInProcessBench } from "./in-process.js";
 import { cpuTicks } from "./settle.js";
 
+console.log(`box speed probe: ${boxSpeedMs().toFixed(0)} CPU ms (1,430 on a quiet host; see box-speed.ts)`);
 const bench = await startInProcessBench("handler_cost");
 
 const { pool } = await import("../../lib/db/index.js");

@@ -14,6 +14,7 @@
  * profile of the API process).
  */
 import { randomInt } from "node:crypto";
+import { boxSpeedMs } from "./box-speed.js";
 import { type BenchRequest, type LoadResult, percentile, rate } from "./load.js";
 import { startLoadProcess } from "./load-process.js";
 import { startBenchProcesses } from "./processes.js";
@@ -32,6 +33,7 @@ const READ_RATE = knob("BENCH_READ_RATE", 200);
 const API_PROCESSES = knob("BENCH_API_PROCESSES", 2);
 
 const started = Date.now();
+const speedAtStart = boxSpeedMs();
 const log = (msg: string) => console.log(`[bench +${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}`);
 
 const procs = await startBenchProcesses({
@@ -232,6 +234,7 @@ try {
   });
 
   const r = rate(random);
+  const speedAtEnd = boxSpeedMs();
   printReport({
     title: [
       `NexasPay wallet benchmark — ${WALLETS} wallets, ${CONNECTIONS} connections, ${SECONDS} s per transfer phase,`,
@@ -275,6 +278,7 @@ try {
       "and MariaDB are other processes); CPU per request is the figure that stays comparable on a busy machine.",
       `ledger verifier after the run: ${verdict.ok ? "clean (all checks)" : `${verdict.violations.length} VIOLATIONS`} in ${verifySeconds.toFixed(1)} s;`,
       `  incremental from the pre-run checkpoint (${newLines} new lines): ${incremental.ok ? "clean" : "VIOLATIONS"} in ${(incremental.durationMs / 1000).toFixed(2)} s`,
+      `box speed probe (scripts/bench/box-speed.ts, CPU ms, lower = faster; 1,430 on a quiet host): ${speedAtStart.toFixed(0)} at the start, ${speedAtEnd.toFixed(0)} at the end`,
       `total ${((Date.now() - started) / 1000).toFixed(0)} s`,
     ],
   });
