@@ -2,7 +2,7 @@
  * Work that finishes after the response. On Vercel, `waitUntil` keeps the function alive until it
  * settles; in the dev server and tests it simply runs on. The work should handle its own errors; a
  * rejection that escapes is logged (there is no request left to answer). `afterResponseSettled()` waits
- * for everything still pending in this process — for tests, and for a clean shutdown.
+ * for everything still pending in this process (tests use it).
  */
 import { waitUntil } from "@vercel/functions";
 import { logger } from "./log.js";
