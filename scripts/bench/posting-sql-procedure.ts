@@ -51,3 +51,28 @@ export function oneTripTransferSql(
     .replace(/\bp_ref\b/g, pool.escape(args.reference))
     .replace(/\bp_amount\b/g, "1.00");
 }
+
+/**
+ * The same body as server-side prepared statements that read @variables: PREPAREd once per connection,
+ * then per transfer one round trip of `SET @p_… = …; START TRANSACTION; EXECUTE …; …; COMMIT`.
+ * Portable to MySQL 8 (no EXECUTE … USING literals).
+ */
+const PREPARED = BODY.replace(/\bv_(\w+)/g, "@v_$1")
+  .replace(/\bp_(session|code|idem|ref|amount)\b/g, "@p_$1")
+  .split(";\n")
+  .map((statement) => statement.replace(/;$/, ""))
+  .map((statement, i) => ({ statement, name: /^(START TRANSACTION|COMMIT)$/.test(statement) ? null : `bench_s${i}` }));
+
+export function preparedStatementsSql(): string {
+  return PREPARED.filter((s) => s.name)
+    .map((s) => `PREPARE ${s.name} FROM ${JSON.stringify(s.statement)}`)
+    .join(";\n");
+}
+
+export function preparedTransferSql(
+  pool: Pool,
+  args: { session: string; recipient: string; idempotencyKey: string; reference: string },
+): string {
+  const set = `SET @p_session = ${pool.escape(args.session)}, @p_code = ${pool.escape(args.recipient)}, @p_idem = ${pool.escape(args.idempotencyKey)}, @p_ref = ${pool.escape(args.reference)}, @p_amount = 1.00`;
+  return [set, ...PREPARED.map((s) => (s.name ? `EXECUTE ${s.name}` : s.statement))].join(";\n");
+}

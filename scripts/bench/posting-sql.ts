@@ -1,18 +1,25 @@
 /**
  * `npm run bench:posting-sql`: what a stored-procedure posting would save (a probe, not the ledger).
- * Three ways to run the same P2P transfer, alternated, 16 in flight, 3,000 each, CPU per transfer:
+ * Four ways to run the same P2P transfer, alternated, 16 in flight, 3,000 each, CPU per transfer:
  *   1. today: the real POST /api/wallet/transfers handler in-process (session check, recipient lookup,
  *      post()'s two multi-statement round trips: 15 statements);
  *   2. one CALL of `bench_transfer`, a procedure with the same statements (without post()'s in-memory
  *      funds and limit checks, so a real one would cost a little more), defined in the bench database only;
- *   3. that procedure's body sent as one multi-statement round trip (so: round trips vs statement text).
+ *   3. that procedure's body sent as one multi-statement round trip (so: round trips vs statement text);
+ *   4. that body as server-side prepared statements (PREPAREd once per connection, then EXECUTEd in one
+ *      round trip): the portable way to skip parsing without a procedure.
  * The verifier runs at the end: the procedure's postings keep every ledger invariant.
  */
 import { randomInt, randomUUID } from "node:crypto";
 import mysql, { type PoolConnection } from "mysql2/promise";
 import { boxSpeedMs } from "./box-speed.js";
 import { startInProcessBench } from "./in-process.js";
-import { BENCH_TRANSFER_PROCEDURE, oneTripTransferSql } from "./posting-sql-procedure.js";
+import {
+  BENCH_TRANSFER_PROCEDURE,
+  oneTripTransferSql,
+  preparedStatementsSql,
+  preparedTransferSql,
+} from "./posting-sql-procedure.js";
 import { cpuTicks } from "./settle.js";
 
 console.log(`box speed probe: ${boxSpeedMs().toFixed(0)} CPU ms (1,430 on a quiet host; see box-speed.ts)`);
@@ -48,6 +55,8 @@ const pair = (): Pair => {
   return { from, to };
 };
 let n = 0;
+/** Connections that hold the prepared statements of variant 4 (they live as long as the connection). */
+const prepared = new WeakSet<object>();
 const reference = () => `PSQ${Date.now().toString(36)}${(n++).toString(36)}`.toUpperCase();
 /** Deadlocks (A→B and B→A at once) are re-run, as post() does. */
 async function retried(run: () => Promise<void>) {
@@ -110,6 +119,28 @@ const variants: [string, () => Promise<void>][] = [
         reference: reference(),
       });
       return retried(() => onConnection((c) => c.query(sql)));
+    },
+  ],
+  [
+    "its body as prepared statements, 1 trip",
+    () => {
+      const { from, to } = pair();
+      const sql = preparedTransferSql(probePool, {
+        session: sessionOf.get(from.id) ?? "",
+        recipient: to.userCode,
+        idempotencyKey: randomUUID(),
+        reference: reference(),
+      });
+      return retried(() =>
+        onConnection(async (c) => {
+          const raw = c.connection as unknown as object;
+          if (!prepared.has(raw)) {
+            await c.query(preparedStatementsSql());
+            prepared.add(raw);
+          }
+          await c.query(sql);
+        }),
+      );
     },
   ],
 ];
