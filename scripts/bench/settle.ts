@@ -26,3 +26,9 @@ export async function settle(pid: number, maxShare = 0.05): Promise<number> {
   }
   return (Date.now() - started) / 1000;
 }
+
+/** Ticks the hypervisor took from this VM's CPUs so far (the `steal` field of /proc/stat's cpu line). */
+export function stolenTicks(): number {
+  const cpu = readFileSync("/proc/stat", "utf8").split("\n")[0]?.trim().split(/\s+/) ?? [];
+  return Number(cpu[8] ?? 0);
+}

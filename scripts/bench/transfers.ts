@@ -20,7 +20,7 @@ import { startLoadProcess } from "./load-process.js";
 import { startBenchProcesses } from "./processes.js";
 import { prepareRawTables, rawTransferLoop } from "./raw-ceiling.js";
 import { type Cpu, mark, p99, printReport } from "./report.js";
-import { cpuTicks, settle } from "./settle.js";
+import { cpuTicks, settle, stolenTicks } from "./settle.js";
 
 const knob = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const SECONDS = knob("BENCH_SECONDS", 15);
@@ -112,8 +112,10 @@ try {
   const breakdown = new Map<LoadResult, string>();
   const measured = async (label: string, run: () => Promise<LoadResult>) => {
     await procs.servedMs(); // drops what earlier (warm-up) requests recorded
-    const [c0, i0, o0] = [await procs.serverCpuMs(), await innodb(), await othersMs()];
+    const [c0, i0, o0, s0] = [await procs.serverCpuMs(), await innodb(), await othersMs(), stolenTicks()];
     const r = await run();
+    // Share of the two cores the hypervisor gave to other tenants while the phase ran.
+    const stolen = (stolenTicks() - s0) / (r.seconds * 100 * 2);
     const ms = (await procs.serverCpuMs()) - c0;
     const o1 = await othersMs();
     const perRequest = Object.entries(o1).map(([k, v]) => [k, (v - o0[k as keyof typeof o0]) / r.requests] as const);
@@ -121,7 +123,8 @@ try {
     breakdown.set(
       r,
       `CPU ms per request: API ${(ms / r.requests).toFixed(2)}, ${perRequest.map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", ")}; ` +
-        `total ${total.toFixed(2)} (2 cores ⇒ at most ${(2000 / total).toFixed(0)}/s)`,
+        `total ${total.toFixed(2)} (2 cores ⇒ at most ${(2000 / total).toFixed(0)}/s); ` +
+        `stolen by the hypervisor: ${(100 * stolen).toFixed(0)} % of the cores`,
     );
     served.set(
       r,
