@@ -1,2 +1,14 @@
-/** `npm run bench`: every benchmark of the project (for now the wallet transfers benchmark). */
-await import("./transfers.js");
+/** `npm run bench -- <name>`: one of the project's benchmarks by name (default: transfers). */
+const BENCHMARKS: Record<string, string> = {
+  transfers: "./transfers.js",
+  "handler-cost": "./handler-cost.js",
+  "request-cost": "./request-cost.js",
+  "posting-sql": "./posting-sql.js",
+};
+const name = process.argv[2] ?? "transfers";
+const file = BENCHMARKS[name];
+if (!file) {
+  console.error(`Unknown benchmark "${name}". One of: ${Object.keys(BENCHMARKS).join(", ")}.`);
+  process.exit(2);
+}
+await import(file);
