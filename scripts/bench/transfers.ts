@@ -10,7 +10,7 @@
  * then runs the ledger verifier, and measures the raw database ceiling (minimal SQL transfer loop on
  * mysql2, same concurrency) for the end-to-end / raw ratio. Knobs (env): BENCH_SECONDS, BENCH_WALLETS,
  * BENCH_CONNECTIONS, BENCH_POOL_SIZE, BENCH_HISTORY_LINES, BENCH_HISTORY_USERS, BENCH_READ_RATE,
- * BENCH_API_PROCESSES (default 2), BENCH_WARMUP (seconds, default 5), BENCH_PROFILE (directory for a V8 CPU
+ * BENCH_API_PROCESSES (default 2), BENCH_WARMUP (seconds, default 15), BENCH_PROFILE (directory for a V8 CPU
  * profile of the API process).
  */
 import { randomInt } from "node:crypto";
@@ -144,11 +144,13 @@ try {
     return r;
   };
 
-  // Warm-up: JIT, pools and the buffer pool, so the first measured phase is not penalised.
+  // Warm-up: JIT, pools, heap growth and the buffer pool, so the first measured phase is not penalised.
+  // With 5 s the random phase (first) cost the API 1.5× the CPU per transfer of the hot phase after it
+  // in three runs on a busy host, and with 20 s it did not: 15 s by default.
   await load.run({
     name: "warm-up",
     baseUrl,
-    seconds: Number(process.env.BENCH_WARMUP ?? 5),
+    seconds: Number(process.env.BENCH_WARMUP ?? 15),
     connections: CONNECTIONS,
     make: randomPair,
   });
