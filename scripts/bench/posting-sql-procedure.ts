@@ -76,3 +76,28 @@ export function preparedTransferSql(
   const set = `SET @p_session = ${pool.escape(args.session)}, @p_code = ${pool.escape(args.recipient)}, @p_idem = ${pool.escape(args.idempotencyKey)}, @p_ref = ${pool.escape(args.reference)}, @p_amount = 1.00`;
   return [set, ...PREPARED.map((s) => (s.name ? `EXECUTE ${s.name}` : s.statement))].join(";\n");
 }
+
+/**
+ * The same transfer split in two procedures with the caller in between, like post()'s two round trips
+ * (lock and read, then JavaScript checks, then write and commit): the shape that keeps the limit checks
+ * in lib/limits. The transaction opened by the first CALL stays open until the second commits.
+ */
+const SPLIT_AT = "UPDATE users SET wallet_balance = v_sbal";
+const PASSED = ["sender", "rcpt", "pid", "sbal", "sseq", "scode", "rcode", "day", "month", "fy"];
+export const BENCH_LOCK_PROCEDURE = `CREATE PROCEDURE bench_transfer_lock(IN p_session VARCHAR(64), IN p_code VARCHAR(100), IN p_idem VARCHAR(64), IN p_ref VARCHAR(64))
+BEGIN
+  DECLARE v_sender, v_rcpt, v_pid, v_sseq BIGINT;
+  DECLARE v_sbal, v_dday, v_dmonth, v_dfy DECIMAL(15,2);
+  DECLARE v_day, v_month, v_fy DATE;
+  DECLARE v_rkyc, v_scode, v_rcode VARCHAR(100);
+${BODY.slice(0, BODY.indexOf(SPLIT_AT))}
+SELECT v_sender AS sender, v_rcpt AS rcpt, v_pid AS pid, v_sbal AS sbal, v_sseq AS sseq, v_scode AS scode, v_rcode AS rcode, v_rkyc AS rkyc, v_dday AS dday, v_dmonth AS dmonth, v_dfy AS dfy, DATE_FORMAT(v_day, '%Y-%m-%d') AS day, DATE_FORMAT(v_month, '%Y-%m-%d') AS month, DATE_FORMAT(v_fy, '%Y-%m-%d') AS fy;
+END`;
+export const BENCH_WRITE_PROCEDURE = `CREATE PROCEDURE bench_transfer_write(IN p_sender BIGINT, IN p_rcpt BIGINT, IN p_pid BIGINT, IN p_ref VARCHAR(64), IN p_amount DECIMAL(15,2), IN p_sbal DECIMAL(15,2), IN p_sseq BIGINT, IN p_scode VARCHAR(100), IN p_rcode VARCHAR(100), IN p_day DATE, IN p_month DATE, IN p_fy DATE)
+BEGIN
+  DECLARE v_rbal DECIMAL(15,2);
+  DECLARE v_rseq BIGINT;
+${BODY.slice(BODY.indexOf(SPLIT_AT)).replace(new RegExp(`\\bv_(${PASSED.join("|")})\\b`, "g"), "p_$1")}
+END`;
+/** The values the first procedure hands back, in the order the second takes them (after p_ref, p_amount). */
+export const WRITE_ARGS = ["sbal", "sseq", "scode", "rcode", "day", "month", "fy"] as const;

@@ -1,10 +1,12 @@
 /**
  * `npm run bench:posting-sql`: what a stored-procedure posting would save (a probe, not the ledger).
- * Four ways to run the same P2P transfer, alternated, 16 in flight, 3,000 each, CPU per transfer:
+ * Five ways to run the same P2P transfer, alternated, 16 in flight, 3,000 each, CPU per transfer:
  *   1. today: the real POST /api/wallet/transfers handler in-process (session check, recipient lookup,
  *      post()'s two multi-statement round trips: 15 statements);
  *   2. one CALL of `bench_transfer`, a procedure with the same statements (without post()'s in-memory
  *      funds and limit checks, so a real one would cost a little more), defined in the bench database only;
+ *   2b. the same statements as two procedures with the caller in between (post()'s two round trips, the
+ *      shape that keeps the funds and limit checks in JavaScript);
  *   3. that procedure's body sent as one multi-statement round trip (so: round trips vs statement text);
  *   4. that body as server-side prepared statements (PREPAREd once per connection, then EXECUTEd in one
  *      round trip): the portable way to skip parsing without a procedure.
@@ -15,10 +17,13 @@ import mysql, { type PoolConnection } from "mysql2/promise";
 import { boxSpeedMs } from "./box-speed.js";
 import { startInProcessBench } from "./in-process.js";
 import {
+  BENCH_LOCK_PROCEDURE,
   BENCH_TRANSFER_PROCEDURE,
+  BENCH_WRITE_PROCEDURE,
   oneTripTransferSql,
   preparedStatementsSql,
   preparedTransferSql,
+  WRITE_ARGS,
 } from "./posting-sql-procedure.js";
 import { cpuTicks } from "./settle.js";
 
@@ -46,6 +51,10 @@ const probePool = mysql.createPool({
 });
 await pool.query("DROP PROCEDURE IF EXISTS bench_transfer");
 await pool.query(BENCH_TRANSFER_PROCEDURE);
+for (const name of ["bench_transfer_lock", "bench_transfer_write"])
+  await pool.query(`DROP PROCEDURE IF EXISTS ${name}`);
+await pool.query(BENCH_LOCK_PROCEDURE);
+await pool.query(BENCH_WRITE_PROCEDURE);
 
 type Pair = { from: (typeof users)[number]; to: (typeof users)[number] };
 const pair = (): Pair => {
@@ -106,6 +115,34 @@ const variants: [string, () => Promise<void>][] = [
       const { from, to } = pair();
       const args = [sessionOf.get(from.id), to.userCode, randomUUID(), reference()];
       return retried(() => onConnection((c) => c.query("CALL bench_transfer(?, ?, ?, ?, 1.00)", args)));
+    },
+  ],
+  [
+    "two CALLs, the caller in between",
+    () => {
+      const { from, to } = pair();
+      const ref = reference();
+      return retried(() =>
+        onConnection(async (c) => {
+          const [sets] = (await c.query("CALL bench_transfer_lock(?, ?, ?, ?)", [
+            sessionOf.get(from.id),
+            to.userCode,
+            randomUUID(),
+            ref,
+          ])) as unknown as [Record<string, unknown>[][]];
+          const row = sets[0]?.[0];
+          if (!row) throw new Error("bench_transfer_lock returned no row");
+          // (post() checks funds, KYC tier and limits here, in JavaScript.)
+          const rest = WRITE_ARGS.map((k) => row[k]);
+          await c.query("CALL bench_transfer_write(?, ?, ?, ?, 1.00, ?, ?, ?, ?, ?, ?, ?)", [
+            row.sender,
+            row.rcpt,
+            row.pid,
+            ref,
+            ...rest,
+          ]);
+        }),
+      );
     },
   ],
   [
