@@ -145,8 +145,8 @@ try {
   };
 
   // Warm-up: JIT, pools, heap growth and the buffer pool, so the first measured phase is not penalised.
-  // With 5 s the random phase (first) cost the API 1.5× the CPU per transfer of the hot phase after it
-  // in three runs on a busy host, and with 20 s it did not: 15 s by default.
+  // With 5 s, the random phase (first) cost the API ~1.5× the CPU per transfer of the hot phase after it
+  // in every run on a busy host; with 15–20 s that gap was gone in two runs of three. 15 s by default.
   await load.run({
     name: "warm-up",
     baseUrl,
