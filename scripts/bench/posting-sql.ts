@@ -67,6 +67,16 @@ let n = 0;
 /** Connections that hold the prepared statements of variant 4 (they live as long as the connection). */
 const prepared = new WeakSet<object>();
 const reference = () => `PSQ${Date.now().toString(36)}${(n++).toString(36)}`.toUpperCase();
+/** A random pair's arguments for the variants that send SQL text. */
+const textArgs = () => {
+  const { from, to } = pair();
+  return {
+    session: sessionOf.get(from.id) ?? "",
+    recipient: to.userCode,
+    idempotencyKey: randomUUID(),
+    reference: reference(),
+  };
+};
 /** Deadlocks (A→B and B→A at once) are re-run, as post() does. */
 async function retried(run: () => Promise<void>) {
   for (;;) {
@@ -148,26 +158,14 @@ const variants: [string, () => Promise<void>][] = [
   [
     "its body as one multi-statement trip",
     () => {
-      const { from, to } = pair();
-      const sql = oneTripTransferSql(probePool, {
-        session: sessionOf.get(from.id) ?? "",
-        recipient: to.userCode,
-        idempotencyKey: randomUUID(),
-        reference: reference(),
-      });
+      const sql = oneTripTransferSql(probePool, textArgs());
       return retried(() => onConnection((c) => c.query(sql)));
     },
   ],
   [
     "its body as prepared statements, 1 trip",
     () => {
-      const { from, to } = pair();
-      const sql = preparedTransferSql(probePool, {
-        session: sessionOf.get(from.id) ?? "",
-        recipient: to.userCode,
-        idempotencyKey: randomUUID(),
-        reference: reference(),
-      });
+      const sql = preparedTransferSql(probePool, textArgs());
       return retried(() =>
         onConnection(async (c) => {
           const raw = c.connection as unknown as object;
