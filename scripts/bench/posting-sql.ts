@@ -5,10 +5,10 @@
  *      post()'s two multi-statement round trips: 15 statements);
  *   2. one CALL of `bench_transfer`, a procedure with the same statements (without post()'s in-memory
  *      funds and limit checks, so a real one would cost a little more), defined in the bench database only;
- *   2b. the same statements as two procedures with the caller in between (post()'s two round trips, the
+ *   3. the same statements as two procedures with the caller in between (post()'s two round trips, the
  *      shape that keeps the funds and limit checks in JavaScript);
- *   3. that procedure's body sent as one multi-statement round trip (so: round trips vs statement text);
- *   4. that body as server-side prepared statements (PREPAREd once per connection, then EXECUTEd in one
+ *   4. that procedure's body sent as one multi-statement round trip (so: round trips vs statement text);
+ *   5. that body as server-side prepared statements (PREPAREd once per connection, then EXECUTEd in one
  *      round trip): the portable way to skip parsing without a procedure.
  * The verifier runs at the end: the procedure's postings keep every ledger invariant.
  */
