@@ -7,7 +7,7 @@
  *      funds and limit checks, so a real one would cost a little more), defined in the bench database only;
  *   3. the same statements as two procedures with the caller in between (post()'s two round trips, the
  *      shape that keeps the funds and limit checks in JavaScript);
- *   4. that procedure's body sent as one multi-statement round trip (so: round trips vs statement text);
+ *   4. the body of (2) sent as one multi-statement round trip (so: round trips vs statement text);
  *   5. that body as server-side prepared statements (PREPAREd once per connection, then EXECUTEd in one
  *      round trip): the portable way to skip parsing without a procedure.
  * The verifier runs at the end: the procedure's postings keep every ledger invariant.
