@@ -23,12 +23,26 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const checksOf = (run: { violations: { check: string }[] }) => [...new Set(run.violations.map((v) => v.check))].sort();
 const incremental = () => runVerification("incremental", { overlapMs: OVERLAP_MS });
 /** The checks an incremental run reports while `corrupt` is applied (repaired even if the run throws). */
-async function caughtBy(corrupt: string, repair: string): Promise<string[]> {
-  await db.execute(sql.raw(corrupt));
+/**
+ * Shifts columns of one row by the given amounts, runs an incremental verification, and shifts them
+ * back: the checks that caught the corruption. The repair is derived from the same description.
+ */
+async function caughtBy(
+  table: "transactions" | "users",
+  id: unknown,
+  shifts: Record<string, number>,
+): Promise<string[]> {
+  const update = (sign: 1 | -1) =>
+    sql.raw(
+      `UPDATE ${table} SET ${Object.entries(shifts)
+        .map(([column, by]) => `${column} = ${column} + ${sign * by}`)
+        .join(", ")} WHERE id = ${Number(id)}`,
+    );
+  await db.execute(update(1));
   try {
     return checksOf(await incremental());
   } finally {
-    await db.execute(sql.raw(repair));
+    await db.execute(update(-1));
   }
 }
 
@@ -54,38 +68,23 @@ describe("incremental ledger verification", () => {
     expect(run.checked.to.postings).toBe(posted.postingId);
 
     const [debit, credit] = ["debit", "credit"].map((d) => posted.lines.find((l) => l.direction === d)?.id);
-    expect(
-      await caughtBy(
-        `UPDATE transactions SET debit_amount = debit_amount + 1, amount = amount + 1 WHERE id = ${debit}`,
-        `UPDATE transactions SET debit_amount = debit_amount - 1, amount = amount - 1 WHERE id = ${debit}`,
-      ),
-    ).toEqual(["line_arithmetic", "posting_sums_to_zero"]);
-    expect(
-      await caughtBy(
-        `UPDATE transactions SET opening_balance = opening_balance + 5 WHERE id = ${debit}`,
-        `UPDATE transactions SET opening_balance = opening_balance - 5 WHERE id = ${debit}`,
-      ),
-    ).toEqual(["chain_link", "line_arithmetic"]);
-    expect(
-      await caughtBy(
-        `UPDATE transactions SET wallet_seq = wallet_seq + 10 WHERE id = ${credit}`,
-        `UPDATE transactions SET wallet_seq = wallet_seq - 10 WHERE id = ${credit}`,
-      ),
-    ).toEqual(["balance_equals_last_closing", "chain_link", "seq_beyond_wallet"]);
-    expect(
-      await caughtBy(
-        `UPDATE transactions SET posting_id = posting_id + 1000000 WHERE id = ${credit}`,
-        `UPDATE transactions SET posting_id = posting_id - 1000000 WHERE id = ${credit}`,
-      ),
-    ).toEqual(["leg_without_posting", "posting_sums_to_zero"]);
+    expect(await caughtBy("transactions", debit, { debit_amount: 1, amount: 1 })).toEqual([
+      "line_arithmetic",
+      "posting_sums_to_zero",
+    ]);
+    expect(await caughtBy("transactions", debit, { opening_balance: 5 })).toEqual(["chain_link", "line_arithmetic"]);
+    expect(await caughtBy("transactions", credit, { wallet_seq: 10 })).toEqual([
+      "balance_equals_last_closing",
+      "chain_link",
+      "seq_beyond_wallet",
+    ]);
+    expect(await caughtBy("transactions", credit, { posting_id: 1000000 })).toEqual([
+      "leg_without_posting",
+      "posting_sums_to_zero",
+    ]);
 
     // Wallet rows change, so their checks never narrow: a drifted balance is seen by every run.
-    expect(
-      await caughtBy(
-        `UPDATE users SET wallet_balance = wallet_balance + 1 WHERE id = ${a.id}`,
-        `UPDATE users SET wallet_balance = wallet_balance - 1 WHERE id = ${a.id}`,
-      ),
-    ).toEqual(["balance_equals_last_closing"]);
+    expect(await caughtBy("users", a.id, { wallet_balance: 1 })).toEqual(["balance_equals_last_closing"]);
 
     // Ledger rows are append-only: rewriting one below the base is what the full run is for.
     await db.execute(sql.raw(`UPDATE transactions SET balance_cap = 1.00 WHERE id = ${oldLine}`));
