@@ -101,28 +101,27 @@ try {
   };
   const served = new Map<LoadResult, number>();
   // Every process on the two cores, in CPU ms so far: where a request's CPU goes, all of it.
-  const othersMs = async () => {
-    return {
-      "load generator": await load.cpuMs(),
-      MariaDB: cpuTicks(procs.pids.mariadb) * 10,
-      bridge: cpuTicks(procs.pids.bridge) * 10,
-      redis: cpuTicks(procs.pids.redis) * 10,
-    };
-  };
+  const processCpuMs = async () => ({
+    API: await procs.serverCpuMs(),
+    "load generator": await load.cpuMs(),
+    MariaDB: cpuTicks(procs.pids.mariadb) * 10,
+    bridge: cpuTicks(procs.pids.bridge) * 10,
+    redis: cpuTicks(procs.pids.redis) * 10,
+  });
   const breakdown = new Map<LoadResult, string>();
   const measured = async (label: string, run: () => Promise<LoadResult>) => {
     await procs.servedMs(); // drops what earlier (warm-up) requests recorded
-    const [c0, i0, o0, s0] = [await procs.serverCpuMs(), await innodb(), await othersMs(), stolenTicks()];
+    const [i0, p0, s0] = [await innodb(), await processCpuMs(), stolenTicks()];
     const r = await run();
     // Share of the two cores the hypervisor gave to other tenants while the phase ran.
     const stolen = (stolenTicks() - s0) / (r.seconds * 100 * 2);
-    const ms = (await procs.serverCpuMs()) - c0;
-    const o1 = await othersMs();
-    const perRequest = Object.entries(o1).map(([k, v]) => [k, (v - o0[k as keyof typeof o0]) / r.requests] as const);
-    const total = ms / r.requests + perRequest.reduce((a, [, v]) => a + v, 0);
+    const p1 = await processCpuMs();
+    const ms = p1.API - p0.API;
+    const perRequest = Object.entries(p1).map(([k, v]) => [k, (v - p0[k as keyof typeof p0]) / r.requests] as const);
+    const total = perRequest.reduce((a, [, v]) => a + v, 0);
     breakdown.set(
       r,
-      `CPU ms per request: API ${(ms / r.requests).toFixed(2)}, ${perRequest.map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", ")}; ` +
+      `CPU ms per request: ${perRequest.map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", ")}; ` +
         `total ${total.toFixed(2)} (2 cores ⇒ at most ${(2000 / total).toFixed(0)}/s); ` +
         `stolen by the hypervisor: ${(100 * stolen).toFixed(0)} % of the cores`,
     );
