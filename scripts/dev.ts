@@ -48,7 +48,7 @@ NexasPay API ready in ${ms} ms
   API           ${server.url}/api/health
   Dev outbox    ${server.url}/__dev/outbox
   PhonePe sim   ${server.url}/__phonepe
-  MariaDB       ${stack.mariadb.url} (pid ${stack.mariadb.pid}, data in .data/)
+  MariaDB       socket ${stack.mariadb.socket}, or 127.0.0.1:${stack.mariadb.port} (pid ${stack.mariadb.pid}, data in .data/)
   Redis         ${stack.redis.url} (pid ${stack.redis.pid}; Upstash REST bridge ${stack.bridge.url})
 
 Demo logins (password for all: ${demo.password}):
