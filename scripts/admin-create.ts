@@ -9,6 +9,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { applyDevEnv } from "./dev-env.js";
+import { databaseUrlOf, socketPathFor, socketServerUrl } from "./local/mariadb.js";
 
 const { values } = parseArgs({
   options: {
@@ -22,7 +23,7 @@ const { values } = parseArgs({
 
 function useDevStack(): void {
   const dataDir = resolve(process.env.NEXASPAY_DATA_DIR ?? ".data");
-  const socket = resolve(dataDir, "mariadb", "mysqld.sock");
+  const socket = socketPathFor(resolve(dataDir, "mariadb"));
   if (!existsSync(socket)) {
     console.error("DATABASE_URL is not set and no running dev stack was found (start `npm run dev` first).");
     process.exit(2);
@@ -30,7 +31,7 @@ function useDevStack(): void {
   applyDevEnv({
     dataDir,
     port: Number(process.env.PORT ?? 3000),
-    databaseUrl: `mysql://root@localhost/nexaspay?socketPath=${encodeURIComponent(socket)}`,
+    databaseUrl: databaseUrlOf(socketServerUrl(socket), "nexaspay"),
     // The script never touches Redis; lib/env only needs a well-formed value.
     upstashUrl: "http://127.0.0.1:9",
     upstashToken: "unused-by-admin-create",

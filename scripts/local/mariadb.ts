@@ -3,8 +3,10 @@
  * configured like RDS MySQL 8 (utf8mb4, UTC, strict sql_mode). See shared docs/local-stack.md §1.
  */
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import mysql from "mysql2/promise";
 import type { Binaries } from "./binaries.js";
 import { exited, spawnTied, stopChild } from "./child.js";
@@ -99,7 +101,7 @@ async function waitForServer(url: string, done: Promise<unknown>, dataDir: strin
 export async function startMariaDb(bin: Binaries, options: MariaDbOptions): Promise<MariaDb> {
   const { dataDir } = options;
   installDataDir(bin, dataDir);
-  const socket = join(dataDir, "mysqld.sock");
+  const socket = socketPathFor(dataDir);
   for (let attempt = 0; ; attempt++) {
     const port = options.port ?? (await freePort());
     const args = [
@@ -129,7 +131,7 @@ export async function startMariaDb(bin: Binaries, options: MariaDbOptions): Prom
     ];
     const child = spawnTied(bin.mariadbd, args, bin.setpriv);
     const done = exited(child);
-    const url = `mysql://root@localhost/?socketPath=${encodeURIComponent(socket)}`;
+    const url = socketServerUrl(socket);
     try {
       await waitForServer(url, done, dataDir);
     } catch (error) {
@@ -162,7 +164,29 @@ export async function ensureDatabase(serverUrl: string, name: string): Promise<s
   } finally {
     await conn.end();
   }
+  return databaseUrlOf(serverUrl, name);
+}
+
+/** `serverUrl` with database `name` (keeps a `?socketPath=`). */
+export function databaseUrlOf(serverUrl: string, name: string): string {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+/** The root URL of the server listening on Unix socket `socket`. */
+export const socketServerUrl = (socket: string) => `mysql://root@localhost/?socketPath=${encodeURIComponent(socket)}`;
+
+/**
+ * Where the server of `dataDir` puts its Unix socket: inside the data directory, unless that path is
+ * longer than a socket address holds (108 bytes on Linux, and mariadbd refuses to start); then in the
+ * system temp directory, under a name derived from the data directory.
+ */
+export function socketPathFor(dataDir: string): string {
+  const inside = join(resolve(dataDir), "mysqld.sock");
+  if (Buffer.byteLength(inside) < 100) return inside;
+  return join(
+    tmpdir(),
+    `nexaspay-mariadb-${createHash("sha256").update(resolve(dataDir)).digest("hex").slice(0, 16)}.sock`,
+  );
 }
