@@ -13,6 +13,8 @@ import { ensureDatabase } from "../local/mariadb.js";
 import { applyMigrations } from "../local/migrate.js";
 import { type LocalStack, startLocalStack } from "../local/stack.js";
 
+export type ServedWindow = { servedMs: number[]; clearOfGcMs: number[]; gcPausesMs: number[] };
+
 export type BenchProcesses = {
   stack: LocalStack;
   databaseUrl: string;
@@ -22,8 +24,11 @@ export type BenchProcesses = {
   serverCpuMs(): Promise<number>;
   /** The other processes that share the cores (for a per-request CPU breakdown from /proc). */
   pids: { mariadb: number; redis: number; bridge: number };
-  /** Server-side durations (ms) of the requests answered since the last call, all API processes. */
-  servedMs(): Promise<number[]>;
+  /**
+   * Since the last call, all API processes: server-side durations (ms) of the requests answered, of
+   * those no GC pause overlapped, and the GC pauses (ms).
+   */
+  served(): Promise<ServedWindow>;
   stopServer(): Promise<void>;
   stopAll(): Promise<void>;
 };
@@ -33,8 +38,9 @@ export type BenchProcesses = {
  * generation. Each request allocates short-lived rows, views and JSON; with the default 16 MB,
  * scavenges every ~100 ms promoted in-flight garbage to the old space, and the mark-compacts that
  * followed every few seconds were the read latency's tail (in-process history page p99 60-70 ms → 21-25).
+ * BENCH_SEMI_SPACE_MB sets another size; each phase's log line shows the GC pauses it brought.
  */
-export const API_NODE_FLAGS = ["--max-semi-space-size=64"];
+export const API_NODE_FLAGS = [`--max-semi-space-size=${Number(process.env.BENCH_SEMI_SPACE_MB ?? 64)}`];
 
 function forkTs(file: string, env: NodeJS.ProcessEnv, execArgv: string[] = []): Promise<[ChildProcess, string]> {
   const child = fork(fileURLToPath(new URL(file, import.meta.url)), [], {
@@ -108,8 +114,15 @@ export async function startBenchProcesses(opts: {
       baseUrls: servers.map(([, url]) => url),
       pids: { mariadb: stack.mariadb.pid, redis: stack.redis.pid, bridge: bridge.pid ?? -1 },
       serverCpuMs: async () => (await Promise.all(servers.map(([c]) => cpuOf(c)))).reduce((a, b) => a + b, 0),
-      servedMs: async () =>
-        (await Promise.all(servers.map(([c]) => ask<{ served: number[] }>(c, "served")))).flatMap((m) => m.served),
+      served: async () => {
+        type Reply = { served: number[]; clearOfGc: number[]; gcPauses: number[] };
+        const replies = await Promise.all(servers.map(([c]) => ask<Reply>(c, "served")));
+        return {
+          servedMs: replies.flatMap((m) => m.served),
+          clearOfGcMs: replies.flatMap((m) => m.clearOfGc),
+          gcPausesMs: replies.flatMap((m) => m.gcPauses),
+        };
+      },
       stopServer: async () => {
         await Promise.all(
           servers.map(([c]) => {

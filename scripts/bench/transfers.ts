@@ -11,7 +11,7 @@
  * mysql2, same concurrency) for the end-to-end / raw ratio. Knobs (env): BENCH_SECONDS, BENCH_WALLETS,
  * BENCH_CONNECTIONS, BENCH_POOL_SIZE, BENCH_HISTORY_LINES, BENCH_HISTORY_USERS, BENCH_READ_RATE,
  * BENCH_API_PROCESSES (default 2), BENCH_WARMUP (seconds, default 15), BENCH_PROFILE (directory for a V8 CPU
- * profile of the API process).
+ * profile of the API process), BENCH_SEMI_SPACE_MB (the API processes' young generation, default 64).
  */
 import { randomInt } from "node:crypto";
 import { boxSpeedMs } from "./box-speed.js";
@@ -19,7 +19,7 @@ import { type BenchRequest, type LoadResult, percentile, rate } from "./load.js"
 import { startLoadProcess } from "./load-process.js";
 import { startBenchProcesses } from "./processes.js";
 import { prepareRawTables, rawTransferLoop } from "./raw-ceiling.js";
-import { type Cpu, mark, p99, printReport } from "./report.js";
+import { type Cpu, gcSummary, mark, p99, printReport } from "./report.js";
 import { cpuTicks, settle, stolenTicks } from "./settle.js";
 
 const knob = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -110,7 +110,7 @@ try {
   });
   const breakdown = new Map<LoadResult, string>();
   const measured = async (label: string, run: () => Promise<LoadResult>) => {
-    await procs.servedMs(); // drops what earlier (warm-up) requests recorded
+    await procs.served(); // drops what earlier (warm-up) requests recorded
     const [i0, p0, s0] = [await innodb(), await processCpuMs(), stolenTicks()];
     const r = await run();
     // Share of the two cores the hypervisor gave to other tenants while the phase ran.
@@ -125,10 +125,11 @@ try {
         `total ${total.toFixed(2)} (2 cores ⇒ at most ${(2000 / total).toFixed(0)}/s); ` +
         `stolen by the hypervisor: ${(100 * stolen).toFixed(0)} % of the cores`,
     );
+    const servedWindow = await procs.served();
     served.set(
       r,
       percentile(
-        (await procs.servedMs()).sort((a, b) => a - b),
+        [...servedWindow.servedMs].sort((a, b) => a - b),
         99,
       ),
     );
@@ -138,7 +139,7 @@ try {
     log(
       `${label}: ${r.requests} requests, ${rate(r).toFixed(0)}/s ok, statuses ${JSON.stringify(r.byStatus)}; ` +
         `InnoDB deadlocks ${delta("Innodb_deadlocks")}, row-lock waits ${delta("Innodb_row_lock_waits")} ` +
-        `(${delta("Innodb_row_lock_time")} ms)`,
+        `(${delta("Innodb_row_lock_time")} ms); ${gcSummary(servedWindow)}`,
     );
     return r;
   };
