@@ -122,7 +122,8 @@ try {
     breakdown.set(
       r,
       `CPU ms per request: ${perRequest.map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", ")}; ` +
-        `total ${total.toFixed(2)} (2 cores ⇒ at most ${(2000 / total).toFixed(0)}/s); ` +
+        `total ${total.toFixed(2)} (2 cores ⇒ at most ${(2000 / total).toFixed(0)}/s; ` +
+        `${((total * r.requests) / (r.seconds * 1000)).toFixed(2)} of the 2 cores busy); ` +
         `stolen by the hypervisor: ${(100 * stolen).toFixed(0)} % of the cores`,
     );
     const servedWindow = await procs.served();
@@ -276,6 +277,8 @@ try {
     notes: [
       `${random.name}: ${breakdown.get(random)}`,
       `${hotRun.name}: ${breakdown.get(hotRun)}`,
+      `${balance.name}: ${breakdown.get(balance)}`,
+      `${history.name}: ${breakdown.get(history)}`,
       `end-to-end / raw: random ${((100 * r) / rate(rawRandom)).toFixed(0)}%, hot ${((100 * rate(hotRun)) / rate(rawHot)).toFixed(0)}%`,
       "srv p99 = the API processes' own p99, from a request's arrival to its answer's last byte (the rest of the",
       "client's p99 is waiting for a core or in socket buffers, on a box that the load generator shares).",
