@@ -4,7 +4,7 @@
  * formula-injection guard, limits.
  */
 import { eq, inArray, sql } from "drizzle-orm";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import * as limitsRoute from "../../api/me/limits.js";
 import * as balanceRoute from "../../api/wallet/balance.js";
 import * as statementRoute from "../../api/wallet/statement.js";
@@ -266,10 +266,26 @@ describe("GET /api/me/limits", () => {
   });
 });
 
+/**
+ * The limiter counts in fixed one-minute windows of the caller's clock and slides between two of them,
+ * so a burst that straddles a minute boundary carries only part of its earlier reads into the next
+ * window, and the 601st read can pass (seen once in CI). The burst starts just after a minute begins:
+ * the clock (Date only) jumps at most a minute ahead and keeps running.
+ */
+function startAtTheNextMinute(): void {
+  vi.useFakeTimers({ toFake: ["Date"], shouldAdvanceTime: true });
+  vi.setSystemTime(Math.ceil(Date.now() / 60_000) * 60_000 + 1_000);
+}
+
 describe("the per-user read limit", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it("answers 429 with Retry-After past 600 reads a minute, and a revoked session still gets 401 first", async () => {
     const u = await createTestUser();
     const other = await createTestUser();
+    startAtTheNextMinute();
     const statuses: number[] = [];
     let sent = 0;
     await Promise.all(
