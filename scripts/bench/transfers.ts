@@ -15,12 +15,13 @@
  */
 import { randomInt } from "node:crypto";
 import { boxSpeedMs } from "./box-speed.js";
-import { type BenchRequest, type LoadResult, percentile, rate } from "./load.js";
+import { type BenchRequest, rate } from "./load.js";
 import { startLoadProcess } from "./load-process.js";
+import { phaseMeter } from "./measure-phase.js";
 import { startBenchProcesses } from "./processes.js";
 import { prepareRawTables, rawTransferLoop } from "./raw-ceiling.js";
-import { type Cpu, gcSummary, mark, p99, printReport } from "./report.js";
-import { cpuTicks, settle, stolenTicks } from "./settle.js";
+import { mark, p99, printReport } from "./report.js";
+import { settle } from "./settle.js";
 
 const knob = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const SECONDS = knob("BENCH_SECONDS", 15);
@@ -89,61 +90,7 @@ try {
   const randomPair = { transfersTo: "random-sender" } as const;
   const hotRecipient = { transfersTo: hot?.userCode ?? "" };
 
-  // Server CPU per phase: cores busy, and CPU ms per request — the figure that stays meaningful when
-  // other processes share the machine (latency and throughput do not).
-  const cpu = new Map<LoadResult, Cpu>();
-  // InnoDB counters tell whether a phase waited on row locks or re-ran deadlocked postings.
-  const innodb = async () => {
-    const [rows] = (await pool.query(
-      "SHOW GLOBAL STATUS WHERE Variable_name IN ('Innodb_deadlocks', 'Innodb_row_lock_waits', 'Innodb_row_lock_time')",
-    )) as unknown as [{ Variable_name: string; Value: string }[]];
-    return Object.fromEntries(rows.map((r) => [r.Variable_name, Number(r.Value)]));
-  };
-  const served = new Map<LoadResult, number>();
-  // Every process on the two cores, in CPU ms so far: where a request's CPU goes, all of it.
-  const processCpuMs = async () => ({
-    API: await procs.serverCpuMs(),
-    "load generator": await load.cpuMs(),
-    MariaDB: cpuTicks(procs.pids.mariadb) * 10,
-    bridge: cpuTicks(procs.pids.bridge) * 10,
-    redis: cpuTicks(procs.pids.redis) * 10,
-  });
-  const breakdown = new Map<LoadResult, string>();
-  const measured = async (label: string, run: () => Promise<LoadResult>) => {
-    await procs.served(); // drops what earlier (warm-up) requests recorded
-    const [i0, p0, s0] = [await innodb(), await processCpuMs(), stolenTicks()];
-    const r = await run();
-    // Share of the two cores the hypervisor gave to other tenants while the phase ran.
-    const stolen = (stolenTicks() - s0) / (r.seconds * 100 * 2);
-    const p1 = await processCpuMs();
-    const ms = p1.API - p0.API;
-    const perRequest = Object.entries(p1).map(([k, v]) => [k, (v - p0[k as keyof typeof p0]) / r.requests] as const);
-    const total = perRequest.reduce((a, [, v]) => a + v, 0);
-    breakdown.set(
-      r,
-      `CPU ms per request: ${perRequest.map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", ")}; ` +
-        `total ${total.toFixed(2)} (2 cores ⇒ at most ${(2000 / total).toFixed(0)}/s; ` +
-        `${((total * r.requests) / (r.seconds * 1000)).toFixed(2)} of the 2 cores busy); ` +
-        `stolen by the hypervisor: ${(100 * stolen).toFixed(0)} % of the cores`,
-    );
-    const servedWindow = await procs.served();
-    served.set(
-      r,
-      percentile(
-        [...servedWindow.servedMs].sort((a, b) => a - b),
-        99,
-      ),
-    );
-    const i1 = await innodb();
-    const delta = (k: string) => (i1[k] ?? 0) - (i0[k] ?? 0);
-    cpu.set(r, { cores: ms / (r.seconds * 1000), msPerRequest: ms / Math.max(1, r.requests) });
-    log(
-      `${label}: ${r.requests} requests, ${rate(r).toFixed(0)}/s ok, statuses ${JSON.stringify(r.byStatus)}; ` +
-        `InnoDB deadlocks ${delta("Innodb_deadlocks")}, row-lock waits ${delta("Innodb_row_lock_waits")} ` +
-        `(${delta("Innodb_row_lock_time")} ms); ${gcSummary(servedWindow)}`,
-    );
-    return r;
-  };
+  const measured = phaseMeter({ pool, procs, loadGeneratorCpuMs: load.cpuMs, log });
 
   // Warm-up: JIT, pools, heap growth and the buffer pool, so the first measured phase is not penalised.
   // With 5 s, the random phase (first) cost the API ~1.5× the CPU per transfer of the hot phase after it
@@ -239,7 +186,7 @@ try {
     pick: () => [2 + randomInt(WALLETS - 1), 1],
   });
 
-  const r = rate(random);
+  const r = rate(random.result);
   const speedAtEnd = boxSpeedMs();
   printReport({
     title: [
@@ -247,39 +194,19 @@ try {
       `transactions table ${lines} lines, ${API_PROCESSES} API processes × pool ${POOL_SIZE}; 2 shared cores, loopback (numbers are relative)`,
     ].join("\n"),
     phases: [
+      { ...random, target: `≥1000/s, p99≤100 ms: ${mark(r >= 1000 && p99(random.result) <= 100)}` },
       {
-        result: random,
-        cpu: cpu.get(random),
-        serverP99: served.get(random),
-        target: `≥1000/s, p99≤100 ms: ${mark(r >= 1000 && p99(random) <= 100)}`,
+        ...hotRun,
+        target: `≥80% of random: ${mark(rate(hotRun.result) >= 0.8 * r)} (${((100 * rate(hotRun.result)) / r).toFixed(0)}%)`,
       },
-      {
-        result: hotRun,
-        cpu: cpu.get(hotRun),
-        serverP99: served.get(hotRun),
-        target: `≥80% of random: ${mark(rate(hotRun) >= 0.8 * r)} (${((100 * rate(hotRun)) / r).toFixed(0)}%)`,
-      },
-      {
-        result: balance,
-        cpu: cpu.get(balance),
-        serverP99: served.get(balance),
-        target: `p99≤5 ms: ${mark(p99(balance) <= 5)}`,
-      },
-      {
-        result: history,
-        cpu: cpu.get(history),
-        serverP99: served.get(history),
-        target: `p99≤10 ms: ${mark(p99(history) <= 10)}`,
-      },
+      { ...balance, target: `p99≤5 ms: ${mark(p99(balance.result) <= 5)}` },
+      { ...history, target: `p99≤10 ms: ${mark(p99(history.result) <= 10)}` },
       { result: rawRandom, target: "raw DB ceiling" },
       { result: rawHot, target: "raw DB ceiling" },
     ],
     notes: [
-      `${random.name}: ${breakdown.get(random)}`,
-      `${hotRun.name}: ${breakdown.get(hotRun)}`,
-      `${balance.name}: ${breakdown.get(balance)}`,
-      `${history.name}: ${breakdown.get(history)}`,
-      `end-to-end / raw: random ${((100 * r) / rate(rawRandom)).toFixed(0)}%, hot ${((100 * rate(hotRun)) / rate(rawHot)).toFixed(0)}%`,
+      ...[random, hotRun, balance, history].map((m) => `${m.result.name}: ${m.breakdown}`),
+      `end-to-end / raw: random ${((100 * r) / rate(rawRandom)).toFixed(0)}%, hot ${((100 * rate(hotRun.result)) / rate(rawHot)).toFixed(0)}%`,
       "srv p99 = the API processes' own p99, from a request's arrival to its answer's last byte (the rest of the",
       "client's p99 is waiting for a core or in socket buffers, on a box that the load generator shares).",
       "API cpu = cores the API process kept busy / its CPU ms per request (the load generator, the Upstash bridge",
