@@ -16,6 +16,7 @@ import { post } from "../../lib/ledger/index.js";
 import { type Paise, paise } from "../../lib/money/index.js";
 import { istDate, istMonthStart } from "../../lib/wallet/ist-dates.js";
 import type { TransactionView } from "../../lib/wallet/transaction-view.js";
+import { startAtTheNextWindow } from "../helpers/clock.js";
 import { createTestUser } from "../helpers/factories.js";
 import { closeDatabases, expectLedgerClean, fundWallet, testRef } from "../helpers/ledger.js";
 import { call } from "../helpers/request.js";
@@ -266,17 +267,6 @@ describe("GET /api/me/limits", () => {
   });
 });
 
-/**
- * The limiter counts in fixed one-minute windows of the caller's clock and slides between two of them,
- * so a burst that straddles a minute boundary carries only part of its earlier reads into the next
- * window, and the 601st read can pass (seen once in CI). The burst starts just after a minute begins:
- * the clock (Date only) jumps at most a minute ahead and keeps running.
- */
-function startAtTheNextMinute(): void {
-  vi.useFakeTimers({ toFake: ["Date"], shouldAdvanceTime: true });
-  vi.setSystemTime(Math.ceil(Date.now() / 60_000) * 60_000 + 1_000);
-}
-
 describe("the per-user read limit", () => {
   afterEach(() => {
     vi.useRealTimers();
@@ -285,7 +275,7 @@ describe("the per-user read limit", () => {
   it("answers 429 with Retry-After past 600 reads a minute, and a revoked session still gets 401 first", async () => {
     const u = await createTestUser();
     const other = await createTestUser();
-    startAtTheNextMinute();
+    startAtTheNextWindow(60_000); // walletReadPerUser: 600 a minute
     const statuses: number[] = [];
     let sent = 0;
     await Promise.all(
