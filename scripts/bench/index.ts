@@ -4,6 +4,7 @@ const BENCHMARKS: Record<string, string> = {
   "handler-cost": "./handler-cost.js",
   "request-cost": "./request-cost.js",
   "posting-sql": "./posting-sql.js",
+  "wake-cost": "./wake-cost.js",
 };
 const name = process.argv[2] ?? "transfers";
 const file = BENCHMARKS[name];
