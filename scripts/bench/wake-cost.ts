@@ -43,18 +43,21 @@ if (process.argv[2] === "echo") {
 
   console.log("CPU µs per Unix-socket round trip between two processes (this side / the echo side):");
   for (const gapMs of [0, 10, 0, 10]) {
-    const n = gapMs ? 400 : 4000;
+    const n = gapMs ? 1000 : 4000;
     const [mine0, theirs0] = [cpuMicros(), await echoCpu()];
-    let wallMs = 0;
+    const wallMs: number[] = [];
     for (let i = 0; i < n; i++) {
       const t = performance.now();
       await roundTrip();
-      wallMs += performance.now() - t;
+      wallMs.push(performance.now() - t);
       if (gapMs) await new Promise((resolve) => setTimeout(resolve, gapMs));
     }
     const [mine, theirs] = [(cpuMicros() - mine0) / n, ((await echoCpu()) - theirs0) / n];
+    wallMs.sort((a, b) => a - b);
+    const at = (q: number) => (wallMs[Math.min(n - 1, Math.floor(q * n))] as number).toFixed(2);
     console.log(
-      `  ${gapMs ? `${gapMs} ms apart  ` : "back to back"}: ${mine.toFixed(0)} / ${theirs.toFixed(0)} µs CPU, ${((1000 * wallMs) / n).toFixed(0)} µs wall`,
+      `  ${gapMs ? `${gapMs} ms apart  ` : "back to back"}: ${mine.toFixed(0)} / ${theirs.toFixed(0)} µs CPU; ` +
+        `wall ms p50 ${at(0.5)}, p99 ${at(0.99)}, max ${at(1)}`,
     );
   }
   console.log("  (this side's CPU includes its own timer wake-up when the round trips are apart)");
