@@ -13,38 +13,13 @@
 import { randomBytes } from "node:crypto";
 import { afterResponse } from "../after-response.js";
 import { type Database, db, isDuplicateKey } from "../db/index.js";
-import { AppError, ERROR_STATUS, type ErrorCode, isAppError } from "../http/errors.js";
+import { AppError, ERROR_STATUS, isAppError } from "../http/errors.js";
 import { json } from "../http/respond.js";
 import { logger } from "../log.js";
-import { redis } from "../redis.js";
-import { evalCoalesced } from "./coalesce.js";
-import {
-  findIdempotencyRecord,
-  type IdempotencyRecord,
-  idempotencyRecordStatement,
-  insertIdempotencyRecord,
-} from "./records.js";
+import { answer, type Cached, FINAL_ERROR_CODES, fromRecord, parseCached } from "./final-answer.js";
+import { findIdempotencyRecord, idempotencyRecordStatement, insertIdempotencyRecord } from "./records.js";
+import { beginGate, finishGate, type GateKeys } from "./redis-gate.js";
 import { type IdempotentRequest, requestHash } from "./request-hash.js";
-
-/** Business rejections: final for their key and replayed. Anything else (503, deadlock, 500) is not recorded. */
-const FINAL_ERROR_CODES = new Set<ErrorCode>([
-  "BAD_REQUEST",
-  "VALIDATION_FAILED",
-  "FORBIDDEN",
-  "KYC_REQUIRED",
-  "NOT_FOUND",
-  "INSUFFICIENT_FUNDS",
-  "LIMIT_EXCEEDED",
-]);
-
-/** How long an in-flight lock lives if its holder dies without releasing it. */
-const LOCK_TTL_MS = 30_000;
-/**
- * Redis keeps the replay copy for an hour — retries come within seconds or minutes — so its memory
- * stays bounded at any volume; MySQL keeps the durable record for the full retention (≥ 24 h).
- */
-const REPLAY_CACHE_TTL_MS = 60 * 60 * 1000;
-const REPLAYED = { "idempotent-replayed": "true" };
 
 export type IdempotencyClaim = {
   /**
@@ -75,50 +50,11 @@ export type IdempotencyOptions = {
   alongside?: () => Promise<unknown>;
 };
 
-type Cached = { h: string; s: number; b?: unknown; e?: { code: ErrorCode; message: string } };
-
-// One round trip: a cached final answer, else take the in-flight lock, else someone holds it.
-const BEGIN = `local c = redis.call('GET', KEYS[1])
-if c then return {'hit', c} end
-if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return {'locked'} end
-return {'busy'}`;
-// Cache the answer and drop our lock (only ours: it may have expired and been re-taken).
-const FINISH = `if ARGV[1] ~= '' then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end
-if redis.call('GET', KEYS[2]) == ARGV[3] then redis.call('DEL', KEYS[2]) end
-return 1`;
-
 const unavailable = (cause: unknown) =>
   new AppError("SERVICE_UNAVAILABLE", "A required service is temporarily unavailable; retry shortly.", {
     cause,
     headers: { "retry-after": "1" },
   });
-
-function parseCached(raw: unknown): Cached {
-  return (typeof raw === "string" ? JSON.parse(raw) : raw) as Cached;
-}
-
-/** Turns a final answer into the response (success) or the thrown error (business rejection). */
-function answer(cached: Cached, hash: string, replayed: boolean): Response {
-  if (cached.h !== hash) {
-    throw new AppError("IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was already used with a different request.");
-  }
-  const headers = replayed ? REPLAYED : {};
-  if (cached.e) throw new AppError(cached.e.code, cached.e.message, { headers });
-  return json(cached.b, cached.s, headers);
-}
-
-async function fromRecord(record: IdempotencyRecord, options: IdempotencyOptions): Promise<Cached> {
-  const parsed = record.responseBody === null ? undefined : (JSON.parse(record.responseBody) as unknown);
-  if (record.statusCode >= 400) {
-    const e = parsed as { code: ErrorCode; message: string };
-    return { h: record.requestHash, s: record.statusCode, e };
-  }
-  if (parsed !== undefined) return { h: record.requestHash, s: record.statusCode, b: parsed };
-  if (record.resourceRef && options.reload) {
-    return { h: record.requestHash, s: record.statusCode, b: await options.reload(record.resourceRef) };
-  }
-  throw new Error("idempotency record has neither a body nor a reloadable resource");
-}
 
 /**
  * Runs `run` at most once per (userId, key) and answers every repeat with the first final answer.
@@ -137,33 +73,32 @@ export async function withIdempotency(
 ): Promise<Response> {
   const hash = requestHash(scope.request);
   const base = `idem:${scope.userId}:${requestHash({ method: "KEY", path: "", body: scope.key }).slice(0, 40)}`;
-  const keys = [`${base}:res`, `${base}:lock`];
+  const keys: GateKeys = [`${base}:res`, `${base}:lock`];
   const token = randomBytes(12).toString("hex");
-  // Issued in the same tick as BEGIN, so Upstash auto-pipelining sends both in one HTTP round trip.
+  // Issued in the same tick as the gate, so Upstash auto-pipelining sends both in one HTTP round trip.
   const gate = options.alongside?.() ?? Promise.resolve();
-  // Observed below, after BEGIN returns; without this a rejection that lands first (RATE_LIMITED) is
+  // Observed below, after the gate answers; without this a rejection that lands first (RATE_LIMITED) is
   // an unhandled rejection for that moment, which Node treats as fatal by default.
   gate.catch(() => {});
-  let begin: unknown;
+  let state: Awaited<ReturnType<typeof beginGate>>;
   try {
-    begin = await redis.eval(BEGIN, keys, [token, String(LOCK_TTL_MS)]);
+    state = await beginGate(keys, token);
   } catch (error) {
     await gate.catch(() => {});
     throw unavailable(error);
   }
-  const [state, raw] = begin as [string, unknown];
   try {
     await gate;
   } catch (error) {
     // e.g. RATE_LIMITED: give the key back untouched.
-    if (state === "locked") await redis.eval(FINISH, keys, ["", "0", token]).catch(() => {});
+    if (state[0] === "locked") await finishGate(keys, token, null).catch(() => {});
     throw error;
   }
-  if (state === "hit") return answer(parseCached(raw), hash, true);
-  if (state === "busy") {
+  if (state[0] === "hit") return answer(parseCached(state[1]), hash, true);
+  if (state[0] === "busy") {
     // The holder may have finished while its cache write failed: the durable record decides.
     const record = await findIdempotencyRecord(db, scope.userId, scope.key);
-    if (record) return answer(await fromRecord(record, options), hash, true);
+    if (record) return answer(await fromRecord(record, options.reload), hash, true);
     throw new AppError("REQUEST_IN_PROGRESS", "A request with this Idempotency-Key is still being processed.", {
       headers: { "retry-after": "1" },
     });
@@ -173,9 +108,8 @@ export async function withIdempotency(
   /** `later`: off the response path, so it joins the next coalesced pipeline (one Upstash call for many). */
   const finish = async (cached: Cached | null, later = false) => {
     released = true;
-    const args = [cached ? JSON.stringify(cached) : "", String(REPLAY_CACHE_TTL_MS), token];
     try {
-      await (later ? evalCoalesced(FINISH, keys, args) : redis.eval(FINISH, keys, args));
+      await finishGate(keys, token, cached, later);
     } catch (error) {
       // The durable record already holds the answer; the lock simply expires.
       logger.warn({ err: error }, "idempotency: could not update Redis after the request");
@@ -212,7 +146,7 @@ export async function withIdempotency(
         // Another request with this key committed first (e.g. after our Redis lock had expired).
         const record = await findIdempotencyRecord(db, scope.userId, scope.key);
         if (!record) throw error;
-        const cached = await fromRecord(record, options);
+        const cached = await fromRecord(record, options.reload);
         await finish(cached);
         return answer(cached, hash, true);
       }

@@ -1,0 +1,55 @@
+/**
+ * A key's final answer as both layers keep it: the Redis replay copy (`Cached`, compact JSON) and the
+ * MySQL record it is rebuilt from when Redis has lost it. Replaying one is a response (success) or the
+ * thrown error (business rejection); a different request under the same key is 422.
+ */
+import { AppError, type ErrorCode } from "../http/errors.js";
+import { json } from "../http/respond.js";
+import type { IdempotencyRecord } from "./records.js";
+
+/** Business rejections: final for their key and replayed. Anything else (503, deadlock, 500) is not recorded. */
+export const FINAL_ERROR_CODES = new Set<ErrorCode>([
+  "BAD_REQUEST",
+  "VALIDATION_FAILED",
+  "FORBIDDEN",
+  "KYC_REQUIRED",
+  "NOT_FOUND",
+  "INSUFFICIENT_FUNDS",
+  "LIMIT_EXCEEDED",
+]);
+
+/** `h` request hash, `s` status, `b` success body, `e` business rejection. */
+export type Cached = { h: string; s: number; b?: unknown; e?: { code: ErrorCode; message: string } };
+
+const REPLAYED = { "idempotent-replayed": "true" };
+
+export function parseCached(raw: unknown): Cached {
+  return (typeof raw === "string" ? JSON.parse(raw) : raw) as Cached;
+}
+
+/** Turns a final answer into the response (success) or the thrown error (business rejection). */
+export function answer(cached: Cached, hash: string, replayed: boolean): Response {
+  if (cached.h !== hash) {
+    throw new AppError("IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was already used with a different request.");
+  }
+  const headers = replayed ? REPLAYED : {};
+  if (cached.e) throw new AppError(cached.e.code, cached.e.message, { headers });
+  return json(cached.b, cached.s, headers);
+}
+
+/** The durable record as a final answer; `reload` rebuilds a success body recorded by reference only. */
+export async function fromRecord(
+  record: IdempotencyRecord,
+  reload: ((resourceRef: string) => Promise<unknown>) | undefined,
+): Promise<Cached> {
+  const parsed = record.responseBody === null ? undefined : (JSON.parse(record.responseBody) as unknown);
+  if (record.statusCode >= 400) {
+    const e = parsed as { code: ErrorCode; message: string };
+    return { h: record.requestHash, s: record.statusCode, e };
+  }
+  if (parsed !== undefined) return { h: record.requestHash, s: record.statusCode, b: parsed };
+  if (record.resourceRef && reload) {
+    return { h: record.requestHash, s: record.statusCode, b: await reload(record.resourceRef) };
+  }
+  throw new Error("idempotency record has neither a body nor a reloadable resource");
+}
