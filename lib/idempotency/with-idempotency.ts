@@ -18,7 +18,7 @@ import { json } from "../http/respond.js";
 import { logger } from "../log.js";
 import { answer, type Cached, FINAL_ERROR_CODES, fromRecord, parseCached } from "./final-answer.js";
 import { findIdempotencyRecord, idempotencyRecordStatement, insertIdempotencyRecord } from "./records.js";
-import { beginGate, finishGate, type GateKeys } from "./redis-gate.js";
+import { beginGate, finishGate, type GateKeys, type GateState } from "./redis-gate.js";
 import { type IdempotentRequest, requestHash } from "./request-hash.js";
 
 export type IdempotencyClaim = {
@@ -80,7 +80,7 @@ export async function withIdempotency(
   // Observed below, after the gate answers; without this a rejection that lands first (RATE_LIMITED) is
   // an unhandled rejection for that moment, which Node treats as fatal by default.
   gate.catch(() => {});
-  let state: Awaited<ReturnType<typeof beginGate>>;
+  let state: GateState;
   try {
     state = await beginGate(keys, token);
   } catch (error) {
@@ -105,7 +105,7 @@ export async function withIdempotency(
   }
 
   let released = false;
-  /** `later`: off the response path, so it joins the next coalesced pipeline (one Upstash call for many). */
+  /** `later`: off the response path (see finishGate). */
   const finish = async (cached: Cached | null, later = false) => {
     released = true;
     try {
