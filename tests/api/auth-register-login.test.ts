@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import * as me from "../../api/me.js";
 import { auditLogs, users } from "../../db/schema/index.js";
 import { db, pool } from "../../lib/db/index.js";
@@ -102,10 +102,6 @@ describe("POST /api/auth/register", () => {
 });
 
 describe("POST /api/auth/login", () => {
-  afterEach(() => {
-    vi.useRealTimers();
-  });
-
   async function registered() {
     const account = newAccount();
     const res = await register(account);
@@ -172,7 +168,7 @@ describe("POST /api/auth/login", () => {
   });
 
   it("rate-limits per identifier (429 with Retry-After) across many IPs", async () => {
-    startAtTheNextWindow(15 * 60_000); // loginPerIdentifier: 20 per 15 minutes
+    startAtTheNextWindow("loginPerIdentifier");
     const a = await registered();
     const statuses: number[] = [];
     for (let i = 0; i < 21; i++) {

@@ -4,7 +4,7 @@
  * formula-injection guard, limits.
  */
 import { eq, inArray, sql } from "drizzle-orm";
-import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import * as limitsRoute from "../../api/me/limits.js";
 import * as balanceRoute from "../../api/wallet/balance.js";
 import * as statementRoute from "../../api/wallet/statement.js";
@@ -268,14 +268,10 @@ describe("GET /api/me/limits", () => {
 });
 
 describe("the per-user read limit", () => {
-  afterEach(() => {
-    vi.useRealTimers();
-  });
-
   it("answers 429 with Retry-After past 600 reads a minute, and a revoked session still gets 401 first", async () => {
     const u = await createTestUser();
     const other = await createTestUser();
-    startAtTheNextWindow(60_000); // walletReadPerUser: 600 a minute
+    startAtTheNextWindow("walletReadPerUser");
     const statuses: number[] = [];
     let sent = 0;
     await Promise.all(
