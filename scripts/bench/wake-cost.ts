@@ -10,6 +10,7 @@ import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { percentile } from "./load.js";
 
 const cpuMicros = () => {
   const { user, system } = process.cpuUsage();
@@ -54,10 +55,10 @@ if (process.argv[2] === "echo") {
     }
     const [mine, theirs] = [(cpuMicros() - mine0) / n, ((await echoCpu()) - theirs0) / n];
     wallMs.sort((a, b) => a - b);
-    const at = (q: number) => (wallMs[Math.min(n - 1, Math.floor(q * n))] as number).toFixed(2);
+    const at = (p: number) => percentile(wallMs, p).toFixed(2);
     console.log(
       `  ${gapMs ? `${gapMs} ms apart  ` : "back to back"}: ${mine.toFixed(0)} / ${theirs.toFixed(0)} µs CPU; ` +
-        `wall ms p50 ${at(0.5)}, p99 ${at(0.99)}, max ${at(1)}`,
+        `wall ms p50 ${at(50)}, p99 ${at(99)}, max ${at(100)}`,
     );
   }
   console.log("  (this side's CPU includes its own timer wake-up when the round trips are apart)");
