@@ -4,6 +4,7 @@
  */
 import { Redis, type Requester } from "@upstash/redis";
 import { env } from "./env.js";
+import { AppError } from "./http/errors.js";
 import { upstashTransport } from "./redis-transport.js";
 
 /**
@@ -30,3 +31,11 @@ export const redis: Redis = new AutoPipelinedRedis(
     timeoutMs: 3_000,
   }),
 );
+
+/** A fail-closed use of Redis that could not reach it: 503, retry after `retryAfterSeconds`. */
+export function redisUnavailable(retryAfterSeconds: number, cause?: unknown): AppError {
+  return new AppError("SERVICE_UNAVAILABLE", "A required service is temporarily unavailable; retry shortly.", {
+    cause,
+    headers: { "retry-after": String(retryAfterSeconds) },
+  });
+}

@@ -16,6 +16,7 @@ import { type Database, db, isDuplicateKey } from "../db/index.js";
 import { AppError, ERROR_STATUS, isAppError } from "../http/errors.js";
 import { json } from "../http/respond.js";
 import { logger } from "../log.js";
+import { redisUnavailable } from "../redis.js";
 import { answer, type Cached, FINAL_ERROR_CODES, fromRecord, parseCached } from "./final-answer.js";
 import { findIdempotencyRecord, idempotencyRecordStatement, insertIdempotencyRecord } from "./records.js";
 import { beginGate, finishGate, type GateKeys, type GateState } from "./redis-gate.js";
@@ -50,12 +51,6 @@ export type IdempotencyOptions = {
   alongside?: () => Promise<unknown>;
 };
 
-const unavailable = (cause: unknown) =>
-  new AppError("SERVICE_UNAVAILABLE", "A required service is temporarily unavailable; retry shortly.", {
-    cause,
-    headers: { "retry-after": "1" },
-  });
-
 /**
  * Runs `run` at most once per (userId, key) and answers every repeat with the first final answer.
  * Same key + same request → replay with `Idempotent-Replayed: true`; different request → 422
@@ -85,7 +80,7 @@ export async function withIdempotency(
     state = await beginGate(keys, token);
   } catch (error) {
     await gate.catch(() => {});
-    throw unavailable(error);
+    throw redisUnavailable(1, error);
   }
   try {
     await gate;

@@ -4,7 +4,7 @@ import { blindIndex } from "../crypto/index.js";
 import { env } from "../env.js";
 import { AppError } from "../http/errors.js";
 import { logger } from "../log.js";
-import { redis } from "../redis.js";
+import { redis, redisUnavailable } from "../redis.js";
 import { POLICIES, type PolicyName, type RateLimitPolicy } from "./policies.js";
 
 // One instance per policy, created on first use and kept at module scope so the ephemeral cache works.
@@ -34,12 +34,8 @@ function limiterFor(name: string, policy: RateLimitPolicy): Ratelimit {
  */
 const pseudonym = (identifier: string) => blindIndex("rateLimitKey", identifier).slice(0, 32);
 
-function unavailable(cause?: unknown): AppError {
-  return new AppError("SERVICE_UNAVAILABLE", "A required service is temporarily unavailable; retry shortly.", {
-    cause,
-    headers: { "retry-after": "5" },
-  });
-}
+// Long enough for a failing Upstash to recover before the client's next try.
+const unavailable = (cause?: unknown) => redisUnavailable(5, cause);
 
 /**
  * Counts one request against `policyName` for `identifier`. Throws RATE_LIMITED when over the limit;
