@@ -5,8 +5,8 @@
  */
 import type { Pool } from "mysql2/promise";
 import { type LoadResult, percentile, rate } from "./load.js";
-import type { BenchProcesses } from "./processes.js";
-import { type Cpu, gcSummary } from "./report.js";
+import type { BenchProcesses, ServedWindow } from "./processes.js";
+import type { Cpu } from "./report.js";
 import { cpuTicks, stolenTicks } from "./settle.js";
 
 export type MeasuredPhase = {
@@ -74,4 +74,18 @@ export function phaseMeter(deps: {
         `stolen by the hypervisor: ${(100 * stolen).toFixed(0)} % of the cores`,
     };
   };
+}
+
+/**
+ * The API processes' GC pauses in one phase (how many, their sum, the longest three) and the server-side
+ * p99 of the requests that no pause overlapped: how much of the tail GC explains.
+ */
+function gcSummary(w: ServedWindow): string {
+  const longest = [...w.gcPausesMs].sort((a, b) => b - a).slice(0, 3);
+  const total = w.gcPausesMs.reduce((a, b) => a + b, 0);
+  const clear = [...w.clearOfGcMs].sort((a, b) => a - b);
+  return (
+    `API GC pauses ${w.gcPausesMs.length}, ${total.toFixed(0)} ms in all, longest ${longest.map((d) => d.toFixed(1)).join(" / ") || "-"} ms; ` +
+    `srv p99 of the ${clear.length} of ${w.servedMs.length} requests no pause overlapped ${percentile(clear, 99).toFixed(1)} ms`
+  );
 }

@@ -1,6 +1,5 @@
 /** The benchmark's summary table: one row per phase, targets marked PASS/MISS, ratios underneath. */
 import { type LoadResult, percentile, rate } from "./load.js";
-import type { ServedWindow } from "./processes.js";
 
 export type Cpu = { cores: number; msPerRequest: number };
 /** `serverP99`: the API processes' own p99 (arrival to last byte), beside the client's. */
@@ -49,17 +48,3 @@ export function printReport(opts: { title: string; phases: Phase[]; notes: strin
 
 export const mark = (pass: boolean) => (pass ? "PASS" : "MISS");
 export const p99 = (r: LoadResult) => percentile(r.latencies, 99);
-
-/**
- * The API processes' GC pauses in one phase (how many, their sum, the longest three) and the server-side
- * p99 of the requests that no pause overlapped: how much of the tail GC explains.
- */
-export function gcSummary(w: ServedWindow): string {
-  const longest = [...w.gcPausesMs].sort((a, b) => b - a).slice(0, 3);
-  const total = w.gcPausesMs.reduce((a, b) => a + b, 0);
-  const clear = [...w.clearOfGcMs].sort((a, b) => a - b);
-  return (
-    `API GC pauses ${w.gcPausesMs.length}, ${total.toFixed(0)} ms in all, longest ${longest.map((d) => d.toFixed(1)).join(" / ") || "-"} ms; ` +
-    `srv p99 of the ${clear.length} of ${w.servedMs.length} requests no pause overlapped ${percentile(clear, 99).toFixed(1)} ms`
-  );
-}
