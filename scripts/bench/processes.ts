@@ -61,7 +61,7 @@ export async function startBenchProcesses(opts: {
   profileDir?: string;
 }): Promise<BenchProcesses> {
   const stack = await startLocalStack({
-    mariadb: { durable: true, bufferPoolMb: 1024, redoLogMb: 512, threadPool: true },
+    mariadb: { durable: true, bufferPoolMb: 1024, redoLogMb: 512, threadPool: process.env.BENCH_THREAD_POOL !== "0" },
   });
   const children: ChildProcess[] = [];
   const stopAll = async () => {

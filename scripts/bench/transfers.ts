@@ -11,7 +11,8 @@
  * mysql2, same concurrency) for the end-to-end / raw ratio. Knobs (env): BENCH_SECONDS, BENCH_WALLETS,
  * BENCH_CONNECTIONS, BENCH_POOL_SIZE, BENCH_HISTORY_LINES, BENCH_HISTORY_USERS, BENCH_READ_RATE,
  * BENCH_API_PROCESSES (default 2), BENCH_WARMUP (seconds, default 15), BENCH_PROFILE (directory for a V8 CPU
- * profile of the API process), BENCH_SEMI_SPACE_MB (the API processes' young generation, default 64).
+ * profile of the API process), BENCH_SEMI_SPACE_MB (the API processes' young generation, default 64),
+ * BENCH_THREAD_POOL=0 (MariaDB with a thread per connection instead of its thread pool).
  */
 import { randomInt } from "node:crypto";
 import { boxSpeedMs } from "./box-speed.js";
