@@ -18,7 +18,7 @@ import { istDate, istMonthStart } from "../../lib/wallet/ist-dates.js";
 import type { TransactionView } from "../../lib/wallet/transaction-view.js";
 import { startAtTheNextWindow } from "../helpers/clock.js";
 import { createTestUser } from "../helpers/factories.js";
-import { closeDatabases, expectLedgerClean, fundWallet, testRef } from "../helpers/ledger.js";
+import { closeDatabases, expectLedgerClean, fundWallet, testRef, withAppendOnlyLifted } from "../helpers/ledger.js";
 import { call } from "../helpers/request.js";
 
 afterAll(closeDatabases);
@@ -193,15 +193,17 @@ describe("GET /api/wallet/statement", () => {
       .from(transactions)
       .where(eq(transactions.userId, a.id))
       .orderBy(transactions.walletSeq);
-    await db
-      .update(transactions)
-      .set({ createdAt: sql`${transactions.createdAt} - INTERVAL 40 DAY` })
-      .where(
-        inArray(
-          transactions.id,
-          lines.map((l) => l.id),
+    await withAppendOnlyLifted(() =>
+      db
+        .update(transactions)
+        .set({ createdAt: sql`${transactions.createdAt} - INTERVAL 40 DAY` })
+        .where(
+          inArray(
+            transactions.id,
+            lines.map((l) => l.id),
+          ),
         ),
-      );
+    );
     await p2p(b.id, a.id, 2_000);
     await fundWallet(a.id, 5_555);
     await p2p(a.id, b.id, 10_000, '=HYPERLINK("http://evil","x")');

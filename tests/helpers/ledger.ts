@@ -6,6 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { eq, inArray } from "drizzle-orm";
+import type { RowDataPacket } from "mysql2";
 import { expect } from "vitest";
 import { users } from "../../db/schema/index.js";
 import { db, pool } from "../../lib/db/index.js";
@@ -52,6 +53,35 @@ export async function fundWallet(userId: number, amountPaise: Paise | number): P
     ],
     systemLegs: [{ account: "adjustments", direction: "debit", amountPaise: paise(amountPaise) }],
   });
+}
+
+/**
+ * Runs `tamper` with the database's append-only guards on ledger rows (migration 0008) dropped, then
+ * puts them back as they were: their DDL is read from the database, so the migration stays their one
+ * definition. Only for tests that corrupt or fake ledger history on purpose (to prove the verifier sees
+ * it); each test worker has its own database, so nothing else runs unguarded meanwhile.
+ */
+export async function withAppendOnlyLifted<T>(tamper: () => Promise<T>): Promise<T> {
+  const [guards] = await pool.query<RowDataPacket[]>(
+    "SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS" +
+      " WHERE TRIGGER_SCHEMA = DATABASE() AND TRIGGER_NAME LIKE '%append_only%'",
+  );
+  if (guards.length === 0) throw new Error("no append-only guards in this database: is migration 0008 applied?");
+  const ddl: string[] = [];
+  for (const { name } of guards) {
+    const [[created]] = await pool.query<RowDataPacket[]>(`SHOW CREATE TRIGGER \`${name}\``);
+    ddl.push(String(created?.["SQL Original Statement"]));
+  }
+  const dropped: string[] = [];
+  try {
+    for (const [i, { name }] of guards.entries()) {
+      await pool.query(`DROP TRIGGER \`${name}\``);
+      dropped.push(ddl[i] as string);
+    }
+    return await tamper();
+  } finally {
+    for (const statement of dropped) await pool.query(statement);
+  }
 }
 
 export async function expectLedgerClean(): Promise<void> {

@@ -12,7 +12,7 @@ import { post } from "../../lib/ledger/index.js";
 import { paise } from "../../lib/money/index.js";
 import { transfer } from "../../lib/wallet/transfer.js";
 import { createTestUser } from "../helpers/factories.js";
-import { closeDatabases, expectLedgerClean, fundWallet, testRef } from "../helpers/ledger.js";
+import { closeDatabases, expectLedgerClean, fundWallet, testRef, withAppendOnlyLifted } from "../helpers/ledger.js";
 
 afterEach(async () => {
   ledgerFaults.hook = null;
@@ -122,7 +122,9 @@ describe("error-path rollback", () => {
       systemLegs: [],
     });
     await expect(attempt).rejects.toMatchObject({ errno: 1062 });
-    await db.delete(transactions).where(eq(transactions.referenceNumber, `${reference}-C1`));
+    await withAppendOnlyLifted(() =>
+      db.delete(transactions).where(eq(transactions.referenceNumber, `${reference}-C1`)),
+    );
     expect(await db.select().from(postings).where(eq(postings.reference, reference))).toEqual([]);
     expect((await balances(a.id, b.id)).map((r) => r?.b)).toEqual([5_000, 0]);
     await transfer({ senderId: a.id, recipient: b.userCode, amountPaise: paise(700) });

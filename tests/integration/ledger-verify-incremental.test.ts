@@ -11,7 +11,14 @@ import { ledgerVerifications } from "../../db/schema/index.js";
 import { db, pool } from "../../lib/db/index.js";
 import { runVerification } from "../../lib/ledger/index.js";
 import { createTestUser } from "../helpers/factories.js";
-import { closeDatabases, expectLedgerClean, fundWallet, p2p, testRef } from "../helpers/ledger.js";
+import {
+  closeDatabases,
+  expectLedgerClean,
+  fundWallet,
+  p2p,
+  testRef,
+  withAppendOnlyLifted,
+} from "../helpers/ledger.js";
 import { call } from "../helpers/request.js";
 
 // Runs of other files in this worker's database are not this file's checkpoints.
@@ -22,7 +29,6 @@ const OVERLAP_MS = 200;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const checksOf = (run: { violations: { check: string }[] }) => [...new Set(run.violations.map((v) => v.check))].sort();
 const incremental = () => runVerification("incremental", { overlapMs: OVERLAP_MS });
-/** The checks an incremental run reports while `corrupt` is applied (repaired even if the run throws). */
 /**
  * Shifts columns of one row by the given amounts, runs an incremental verification, and shifts them
  * back: the checks that caught the corruption. The repair is derived from the same description.
@@ -38,11 +44,11 @@ async function caughtBy(
         .map(([column, by]) => `${column} = ${column} + ${sign * by}`)
         .join(", ")} WHERE id = ${Number(id)}`,
     );
-  await db.execute(update(1));
+  await withAppendOnlyLifted(() => db.execute(update(1)));
   try {
     return checksOf(await incremental());
   } finally {
-    await db.execute(update(-1));
+    await withAppendOnlyLifted(() => db.execute(update(-1)));
   }
 }
 
@@ -86,15 +92,20 @@ describe("incremental ledger verification", () => {
     // Wallet rows change, so their checks never narrow: a drifted balance is seen by every run.
     expect(await caughtBy("users", a.id, { wallet_balance: 1 })).toEqual(["balance_equals_last_closing"]);
 
-    // Ledger rows are append-only: rewriting one below the base is what the full run is for.
-    await db.execute(sql.raw(`UPDATE transactions SET balance_cap = 1.00 WHERE id = ${oldLine}`));
+    // Ledger rows are append-only (the database refuses edits): rewriting one below the base anyway, with
+    // the guards lifted, is what the full run is for.
+    await withAppendOnlyLifted(() =>
+      db.execute(sql.raw(`UPDATE transactions SET balance_cap = 1.00 WHERE id = ${oldLine}`)),
+    );
     try {
       const narrow = await incremental();
       expect(narrow.ok).toBe(true);
       expect(narrow.checked.from.lines).toBeGreaterThanOrEqual(oldLine);
       expect(checksOf(await runVerification("full"))).toEqual(["credit_within_kyc_cap"]);
     } finally {
-      await db.execute(sql.raw(`UPDATE transactions SET balance_cap = NULL WHERE id = ${oldLine}`));
+      await withAppendOnlyLifted(() =>
+        db.execute(sql.raw(`UPDATE transactions SET balance_cap = NULL WHERE id = ${oldLine}`)),
+      );
     }
     expect((await runVerification("full")).ok).toBe(true);
     await expectLedgerClean();
@@ -133,7 +144,7 @@ describe("incremental ledger verification", () => {
       expect(after.violations[0]?.detail).toContain(reference);
     } finally {
       await slow.query("ROLLBACK").catch(() => {});
-      await slow.query("DELETE FROM postings WHERE reference = ?", [reference]);
+      await withAppendOnlyLifted(() => slow.query("DELETE FROM postings WHERE reference = ?", [reference]));
       slow.release();
     }
     expect((await incremental()).ok).toBe(true);

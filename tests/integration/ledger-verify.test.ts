@@ -5,19 +5,19 @@ import { db } from "../../lib/db/index.js";
 import { createHold, post, verifyLedger } from "../../lib/ledger/index.js";
 import { paise } from "../../lib/money/index.js";
 import { createTestUser } from "../helpers/factories.js";
-import { closeDatabases, expectLedgerClean, fundWallet, testRef } from "../helpers/ledger.js";
+import { closeDatabases, expectLedgerClean, fundWallet, testRef, withAppendOnlyLifted } from "../helpers/ledger.js";
 
 afterAll(closeDatabases);
 
 /** Applies `corrupt`, expects exactly the named checks to fire, then `repair`s and expects a clean ledger. */
 async function expectCaught(checks: string[], corrupt: string, repair: string): Promise<void> {
-  await db.execute(sql.raw(corrupt));
+  await withAppendOnlyLifted(() => db.execute(sql.raw(corrupt)));
   const res = await verifyLedger();
   expect(res.ok).toBe(false);
   expect([...new Set(res.violations.map((v) => v.check))].sort(), JSON.stringify(res.violations)).toEqual(
     [...checks].sort(),
   );
-  await db.execute(sql.raw(repair));
+  await withAppendOnlyLifted(() => db.execute(sql.raw(repair)));
   await expectLedgerClean();
 }
 
@@ -90,7 +90,9 @@ describe("verifyLedger detects", () => {
       `UPDATE transactions SET posting_id = posting_id + 1000000 WHERE id = ${credit}`,
       `UPDATE transactions SET posting_id = posting_id - 1000000 WHERE id = ${credit}`,
     ).catch(async (e) => {
-      await db.execute(sql.raw(`UPDATE transactions SET posting_id = ${res.postingId} WHERE id = ${credit}`));
+      await withAppendOnlyLifted(() =>
+        db.execute(sql.raw(`UPDATE transactions SET posting_id = ${res.postingId} WHERE id = ${credit}`)),
+      );
       throw e;
     });
   });
