@@ -2,7 +2,10 @@
 import { env } from "../env.js";
 
 const ALLOWED_HEADERS = "Authorization, Content-Type, Idempotency-Key, X-Request-Id";
-const EXPOSED_HEADERS = "X-Request-Id, Idempotent-Replayed, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining";
+// Content-Disposition: the statement CSV needs a Bearer token, so a browser fetches it and names the
+// saved file from this header, which it may read only when exposed.
+const EXPOSED_HEADERS =
+  "X-Request-Id, Idempotent-Replayed, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, Content-Disposition";
 
 function allowedOrigin(request: Request): string | null {
   const origin = request.headers.get("origin");

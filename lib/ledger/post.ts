@@ -13,7 +13,7 @@ import { drizzle } from "drizzle-orm/mysql2";
 import type { PoolConnection } from "mysql2/promise";
 import { type Database, dbErrno, MYSQL } from "../db/index.js";
 import { tierFor } from "../limits/config.js";
-import { istDate, limitWindows } from "../limits/windows.js";
+import { limitWindows } from "../limits/windows.js";
 import { paiseFromDecimal } from "../money/index.js";
 import { applyLegs, type HoldRelease } from "./apply-legs.js";
 import { onLedgerConnection } from "./connection.js";
@@ -43,9 +43,7 @@ export async function postOnConnection(
 ): Promise<PostingResult> {
   validatePosting(input);
   const enforce = input.enforceLimits ?? true;
-  const now = new Date();
-  const windows = limitWindows(now);
-  const ledgerDate = istDate(now);
+  const windows = limitWindows(new Date());
   const debited = new Set(input.walletLegs.filter((l) => l.direction === "debit").map((l) => l.userId));
   if (options.release) debited.add(options.release.userId);
   const creditOnly = [...new Set(input.walletLegs.map((l) => l.userId))].filter((id) => !debited.has(id));
@@ -82,7 +80,7 @@ export async function postOnConnection(
     input,
     postingId,
     { lines, deltas, wallets: [...wallets.values()], late: lateWallets },
-    { ledgerDate, windows },
+    { windows },
   );
   if (options.extra) writes.push(...options.extra(postingId));
   const back = await sendWrites(conn, postingId, writes, !options.inTransaction);
@@ -97,7 +95,7 @@ export async function postOnConnection(
       amountPaise: l.leg.amountPaise,
       openingBalancePaise: paiseFromDecimal(row.openingPaise),
       closingBalancePaise: paiseFromDecimal(row.closingPaise),
-      ledgerDate,
+      ledgerDate: row.ledgerDate,
       createdAt: row.createdAt,
     };
   });

@@ -43,14 +43,14 @@ export function buildWrites(
   input: PostingInput,
   postingId: number,
   plan: { lines: PlannedLine[]; deltas: WalletDelta[]; wallets: LockedWallet[]; late: LateWallet[] },
-  ctx: { ledgerDate: string; windows: Windows },
+  ctx: { windows: Windows },
 ): Statement[] {
   const out: Statement[] = [];
   const lateIds = new Set(plan.late.map((l) => l.userId));
   const pointsAtLate = (l: PlannedLine) =>
     l.leg.counterpartyUserId !== undefined && lateIds.has(l.leg.counterpartyUserId);
   const early = plan.lines.filter((l) => !l.late && !pointsAtLate(l));
-  if (early.length > 0) out.push(insertLines(early, postingId, input, ctx.ledgerDate));
+  if (early.length > 0) out.push(insertLines(early, postingId, input));
   if (input.systemLegs.length > 0) {
     out.push({
       sql: `INSERT INTO system_ledger_entries (posting_id, account, debit_amount, credit_amount) VALUES ${input.systemLegs.map(() => "(?, ?, ?, ?)").join(", ")}`,
@@ -98,9 +98,7 @@ export function buildWrites(
     // The late wallets' lines and the lines whose counterparty foreign key names one of them, in one
     // INSERT after every late X lock is held (an FK check before it would take an S lock: S→X deadlocks).
     const lines = plan.lines.filter((l) => l.late || pointsAtLate(l));
-    out.push(
-      insertLines(lines, postingId, input, ctx.ledgerDate, (l) => (l.late ? refs.get(l.leg.userId) : undefined)),
-    );
+    out.push(insertLines(lines, postingId, input, (l) => (l.late ? refs.get(l.leg.userId) : undefined)));
     for (const [i, lw] of late.entries()) {
       const x = lateVars(i);
       out.push({
@@ -118,9 +116,13 @@ export function buildWrites(
   return out;
 }
 
-export type LineReadBack = Map<string, { id: number; openingPaise: string; closingPaise: string; createdAt: Date }>;
+export type LineReadBack = Map<
+  string,
+  { id: number; openingPaise: string; closingPaise: string; ledgerDate: string; createdAt: Date }
+>;
 const READ_BACK =
-  "SELECT id, reference_number, opening_balance, closing_balance, created_at FROM transactions WHERE posting_id = ?";
+  "SELECT id, reference_number, opening_balance, closing_balance, DATE_FORMAT(ledger_date, '%Y-%m-%d') AS ledger_date," +
+  " created_at FROM transactions WHERE posting_id = ?";
 
 function readBack(rows: RowDataPacket[]): LineReadBack {
   return new Map(
@@ -130,6 +132,7 @@ function readBack(rows: RowDataPacket[]): LineReadBack {
         id: Number(r.id),
         openingPaise: String(r.opening_balance),
         closingPaise: String(r.closing_balance),
+        ledgerDate: String(r.ledger_date),
         createdAt: new Date(r.created_at),
       },
     ]),

@@ -43,7 +43,19 @@ export type LateRef = { i: number; creditPaise: number; capPaise: number | null 
 
 export const lateVars = (i: number) => ({ b: `@lb${i}`, s: `@ls${i}`, k: `@lk${i}` });
 
-function cells(l: PlannedLine, postingId: number, input: PostingInput, ledgerDate: string): Record<Column, unknown> {
+/**
+ * The IST calendar date of the statement's own clock, which also sets `created_at` (its DEFAULT): a
+ * line's date and timestamp always agree, even across midnight, and both are taken under the wallet's
+ * lock, so they never run backwards along a wallet's chain (the statement filters on `created_at`).
+ * UTC_TIMESTAMP() ignores the session's time zone; IST has no DST.
+ */
+const LEDGER_DATE_SQL = "DATE(UTC_TIMESTAMP() + INTERVAL 330 MINUTE)";
+
+function cells(
+  l: PlannedLine,
+  postingId: number,
+  input: PostingInput,
+): Record<Exclude<Column, "ledger_date">, unknown> {
   const { leg } = l;
   const debit = leg.direction === "debit";
   const other = leg.counterpartyUserId ?? null;
@@ -63,7 +75,6 @@ function cells(l: PlannedLine, postingId: number, input: PostingInput, ledgerDat
     processed_at: null,
     opening_balance: dec(l.openingPaise),
     closing_balance: dec(l.closingPaise),
-    ledger_date: ledgerDate,
     user_code: l.userCode,
     ledger_type: leg.ledgerType,
     remarks: leg.remarks ?? null,
@@ -89,15 +100,15 @@ export function insertLines(
   lines: PlannedLine[],
   postingId: number,
   input: PostingInput,
-  ledgerDate: string,
   lateOf?: (line: PlannedLine) => LateRef | undefined,
 ): Statement {
   const params: unknown[] = [];
   const rows = lines.map((l) => {
-    const v = cells(l, postingId, input, ledgerDate);
+    const v = cells(l, postingId, input);
     const late = lateOf?.(l);
     const sql = COLUMNS.map((col) => {
       if (col === "processed_at") return "NOW()";
+      if (col === "ledger_date") return LEDGER_DATE_SQL;
       if (late) {
         const x = lateVars(late.i);
         if (col === "user_id") {

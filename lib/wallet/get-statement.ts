@@ -9,7 +9,7 @@ import { transactions } from "../../db/schema/index.js";
 import type { Database } from "../db/index.js";
 import { AppError } from "../http/errors.js";
 import { type Paise, ZERO_PAISE } from "../money/index.js";
-import { istDate, istDateSchema, istDayEnd, istDayStart, istMonthStart } from "./ist-dates.js";
+import { istDate, istDateSchema, istDayEnd, istDayStart } from "./ist-dates.js";
 import {
   counterpartyIdSql,
   counterpartyUser,
@@ -42,8 +42,9 @@ export async function getStatement(
   range: { from?: string; to?: string },
   now = new Date(),
 ): Promise<Statement> {
-  const from = range.from ?? istMonthStart(now);
+  // Default: this month so far; with only `to`, the month that `to` falls in (up to `to`).
   const to = range.to ?? istDate(now);
+  const from = range.from ?? `${to.slice(0, 8)}01`;
   if (from > to) throw new AppError("BAD_REQUEST", "`from` must not be after `to`.");
   const start = istDayStart(from);
   const end = istDayEnd(to);

@@ -196,7 +196,10 @@ describe("GET /api/wallet/statement", () => {
     await withAppendOnlyLifted(() =>
       db
         .update(transactions)
-        .set({ createdAt: sql`${transactions.createdAt} - INTERVAL 40 DAY` })
+        .set({
+          createdAt: sql`${transactions.createdAt} - INTERVAL 40 DAY`,
+          ledgerDate: sql`${transactions.ledgerDate} - INTERVAL 40 DAY`,
+        })
         .where(
           inArray(
             transactions.id,

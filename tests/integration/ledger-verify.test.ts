@@ -76,6 +76,16 @@ describe("verifyLedger detects", () => {
       `UPDATE transactions SET wallet_seq = wallet_seq - 10 WHERE id = ${credit}`,
     );
     await expectCaught(
+      ["ledger_date_of_created_at"],
+      `UPDATE transactions SET ledger_date = ledger_date - INTERVAL 1 DAY WHERE id = ${debit}`,
+      `UPDATE transactions SET ledger_date = ledger_date + INTERVAL 1 DAY WHERE id = ${debit}`,
+    );
+    await expectCaught(
+      ["ledger_date_of_created_at"],
+      `UPDATE transactions SET created_at = created_at + INTERVAL 1 DAY WHERE id = ${credit}`,
+      `UPDATE transactions SET created_at = created_at - INTERVAL 1 DAY WHERE id = ${credit}`,
+    );
+    await expectCaught(
       ["held_equals_active_holds"],
       `UPDATE users SET held_balance = held_balance + 1 WHERE id = ${a.id}`,
       `UPDATE users SET held_balance = held_balance - 1 WHERE id = ${a.id}`,

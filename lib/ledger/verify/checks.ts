@@ -24,6 +24,14 @@ export const CHECKS: Check[] = [
          OR debit_amount < 0 OR credit_amount < 0 OR status <> 'completed')`,
   },
   {
+    // The line's IST date is its timestamp's (write-lines.ts sets both from one clock): the statement
+    // selects by created_at and shows ledger_date. UNIX_TIMESTAMP of a TIMESTAMP ignores the session zone.
+    name: "ledger_date_of_created_at",
+    sql: `SELECT id, user_id, ledger_date, created_at FROM transactions WHERE id > :lines
+      AND (ledger_date IS NULL OR created_at IS NULL
+         OR ledger_date <> DATE(TIMESTAMP('1970-01-01') + INTERVAL (UNIX_TIMESTAMP(created_at) + 19800) SECOND))`,
+  },
+  {
     name: "chain_link",
     sql: `SELECT t.id, t.user_id, t.wallet_seq FROM transactions t
       LEFT JOIN transactions p ON p.user_id = t.user_id AND p.wallet_seq = t.wallet_seq - 1
