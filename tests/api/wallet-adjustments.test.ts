@@ -53,6 +53,9 @@ describe("POST /api/admin/wallets/[userId]/adjustments", () => {
     expect(replay.status).toBe(201);
     expect(replay.headers.get("idempotent-replayed")).toBe("true");
     expect(replay.body).toEqual(first.body);
+    const reused = await adjust(admin.token, distributor.id, { ...body, amountPaise: 5_000_001 }, key);
+    expect(reused.status).toBe(422);
+    expect(reused.body.error?.code).toBe("IDEMPOTENCY_KEY_REUSED");
     expect((await getBalance(db, distributor.id)).balancePaise).toBe(5_000_000);
 
     const audit = await db

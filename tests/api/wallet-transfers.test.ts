@@ -10,6 +10,7 @@ import { transactions } from "../../db/schema/index.js";
 import { db } from "../../lib/db/index.js";
 import { newId } from "../../lib/ids.js";
 import { getBalance } from "../../lib/wallet/get-balance.js";
+import { istDate } from "../../lib/wallet/ist-dates.js";
 import type { TransactionView } from "../../lib/wallet/transaction-view.js";
 import { createTestUser } from "../helpers/factories.js";
 import { closeDatabases, expectLedgerClean, fundWallet } from "../helpers/ledger.js";
@@ -41,7 +42,10 @@ describe("POST /api/wallet/transfers", () => {
     expect(fresh).toHaveLength(1);
     for (const r of results) {
       if (r.status === 201) expect(r.body).toEqual(fresh[0]?.body);
-      else expect(r.status).toBe(409);
+      else {
+        expect(r.status).toBe(409);
+        expect(r.body.error?.code).toBe("REQUEST_IN_PROGRESS");
+      }
     }
     for (const r of created.filter((x) => x !== fresh[0])) expect(r.headers.get("idempotent-replayed")).toBe("true");
     expect(await debits(a.id)).toBe(1);
@@ -56,9 +60,12 @@ describe("POST /api/wallet/transfers", () => {
       creditPaise: 0,
       openingBalancePaise: 100_000,
       closingBalancePaise: 97_500,
-      counterparty: { userCode: b.userCode },
+      counterparty: { userCode: b.userCode, name: expect.any(String) },
       remarks: "rent share",
+      feePaise: 0,
+      ledgerDate: istDate(),
     });
+    expect(Date.parse(fresh[0]?.body.transaction.createdAt ?? "")).not.toBeNaN();
 
     // Sequential retries afterwards: identical status and body every time, still one debit.
     for (let i = 0; i < 10; i++) {
