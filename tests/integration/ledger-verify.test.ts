@@ -55,6 +55,18 @@ describe("verifyLedger detects", () => {
     });
     await expectLedgerClean();
     const [debit, credit] = res.lines.map((l) => l.id);
+    // A report's money is integer paise too (API.md §0), whatever the column's DECIMAL says.
+    await db.execute(sql.raw(`UPDATE users SET wallet_balance = wallet_balance + 0.01 WHERE id = ${a.id}`));
+    try {
+      const drift = (await verifyLedger()).violations.find((v) => v.check === "balance_equals_last_closing");
+      expect(JSON.parse(drift?.detail ?? "{}")).toEqual({
+        id: a.id,
+        wallet_balance_paise: 40_001,
+        closing_balance_paise: 40_000,
+      });
+    } finally {
+      await db.execute(sql.raw(`UPDATE users SET wallet_balance = wallet_balance - 0.01 WHERE id = ${a.id}`));
+    }
     await expectCaught(
       ["balance_equals_last_closing"],
       `UPDATE users SET wallet_balance = wallet_balance + 1 WHERE id = ${a.id}`,

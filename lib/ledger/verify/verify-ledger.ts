@@ -59,6 +59,10 @@ function checkSql(check: Check, since?: Watermarks): string {
   });
 }
 
+/** BIGINTs arrive as strings (bigNumberStrings); a paise amount in a report is a JSON number. */
+const paiseAsNumbers = (key: string, value: unknown) =>
+  key.endsWith("_paise") && typeof value === "string" ? Number(value) : value;
+
 async function runChecks(q: Queryable, since?: Watermarks): Promise<LedgerCheckRun> {
   const [[marks]] = (await q.query(
     `SELECT (SELECT COALESCE(MAX(id), 0) FROM transactions) AS lines_to,
@@ -74,7 +78,7 @@ async function runChecks(q: Queryable, since?: Watermarks): Promise<LedgerCheckR
   const violations: Violation[] = [];
   for (const check of CHECKS) {
     const [rows] = (await q.query(`${checkSql(check, since)} LIMIT 20`)) as [RowDataPacket[]];
-    for (const row of rows) violations.push({ check: check.name, detail: JSON.stringify(row) });
+    for (const row of rows) violations.push({ check: check.name, detail: JSON.stringify(row, paiseAsNumbers) });
   }
   return { ok: violations.length === 0, violations, startedAt, watermarks };
 }
