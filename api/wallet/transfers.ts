@@ -11,6 +11,7 @@ export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = methods({
     const body = await ctx.json(transferBodySchema);
     return sendTransfer({
       senderId: user.id,
+      senderKycStatus: user.kycStatus,
       body,
       idempotencyKey,
       path: ctx.url.pathname,

@@ -6,14 +6,15 @@
  */
 import { eq, sql } from "drizzle-orm";
 import { sessions } from "../../db/schema/sessions.js";
-import { type UserRole, users } from "../../db/schema/users.js";
+import { type KycStatus, type UserRole, users } from "../../db/schema/users.js";
 import { db } from "../db/index.js";
 import { AppError } from "../http/errors.js";
 import type { RouteContext } from "../http/route.js";
 import { assertRateLimit, type PolicyName } from "../ratelimit/index.js";
 import { verifyAccessToken } from "./jwt.js";
 
-export type AuthUser = { id: number; role: UserRole; sessionId: string };
+/** `kycStatus` is the user row's as this request read it (checks that must hold under a lock re-read it). */
+export type AuthUser = { id: number; role: UserRole; sessionId: string; kycStatus: KycStatus | null };
 
 const BEARER = /^Bearer ([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]*)$/;
 
@@ -27,6 +28,7 @@ const liveSessionQuery = db
     revokedAt: sessions.revokedAt,
     expiresAt: sessions.expiresAt,
     role: users.role,
+    kycStatus: users.kycStatus,
     isActive: users.isActive,
   })
   .from(sessions)
@@ -36,11 +38,14 @@ const liveSessionQuery = db
   // Built once: this runs on every authenticated request, and building the query was most of its CPU.
   .prepare();
 
-async function liveSession(sessionId: string, userId: number): Promise<{ role: UserRole } | null> {
+async function liveSession(
+  sessionId: string,
+  userId: number,
+): Promise<{ role: UserRole; kycStatus: KycStatus | null } | null> {
   const [row] = await liveSessionQuery.execute({ sessionId });
   if (!row || row.userId !== userId || row.revokedAt || !row.isActive) return null;
   if (row.expiresAt.getTime() <= Date.now()) return null;
-  return { role: row.role ?? "customer" };
+  return { role: row.role ?? "customer", kycStatus: row.kycStatus };
 }
 
 export type RequireUserOptions = {
@@ -82,7 +87,12 @@ export async function requireUserWith<T>(
   const live = await liveSession(claims.sessionId, claims.userId);
   if (!live) throw new AppError("UNAUTHORIZED", "A valid access token is required.");
   await limited;
-  const user: AuthUser = { id: claims.userId, role: live.role, sessionId: claims.sessionId };
+  const user: AuthUser = {
+    id: claims.userId,
+    role: live.role,
+    sessionId: claims.sessionId,
+    kycStatus: live.kycStatus,
+  };
   ctx.annotate({ userId: user.id });
   if (options.roles && !options.roles.includes(user.role)) {
     throw new AppError("FORBIDDEN", "Your role may not perform this action.");

@@ -1,5 +1,5 @@
 export { assertCanLoad } from "./assert-can-load.js";
-export { checkLimits, effectiveLimits, type Movement, type WindowUsage } from "./check-limits.js";
+export { assertCanSendP2p, checkLimits, effectiveLimits, type Movement, type WindowUsage } from "./check-limits.js";
 export {
   DEFAULT_DAILY_LIMIT_PAISE,
   DEFAULT_MONTHLY_LIMIT_PAISE,

@@ -20,6 +20,8 @@ export const transferBodySchema = z.strictObject({
 
 export type SendTransferInput = {
   senderId: number;
+  /** From the session (AuthUser): an unverified sender is refused before the recipient lookup. */
+  senderKycStatus: string | null;
   body: z.output<typeof transferBodySchema>;
   idempotencyKey: string;
   path: string;
@@ -38,6 +40,7 @@ export function sendTransfer(input: SendTransferInput): Promise<Response> {
       const reference = newTransferReference();
       const { transaction } = await transfer({
         senderId,
+        senderKycStatus: input.senderKycStatus,
         recipient: body.recipient,
         amountPaise: body.amountPaise,
         note: body.note,

@@ -6,7 +6,7 @@
 import { randomInt } from "node:crypto";
 import { AppError } from "../http/errors.js";
 import { type PostedLine, type PostingContext, post, type SqlStatement, type WalletLegInput } from "../ledger/index.js";
-import { istDate } from "../limits/windows.js";
+import { assertCanSendP2p, istDate } from "../limits/index.js";
 import type { Paise } from "../money/index.js";
 import { findRecipient, type Recipient } from "./find-recipient.js";
 import { postedLineView, type TransactionView } from "./transaction-view.js";
@@ -22,6 +22,13 @@ export type TransferInput = {
   /** Sent at the head of the posting's first round trip (the durable idempotency row, without a round trip). */
   leadingStatements?: SqlStatement[];
   context?: PostingContext;
+  /**
+   * The sender's KYC status as the request's session read it. When given, a sender whose tier may not
+   * send P2P gets 403 KYC_REQUIRED before the recipient is looked up: the contract's order (a KYC
+   * check first), and an unverified account learns nothing about which numbers are registered. The
+   * posting re-checks it under the wallet's lock either way.
+   */
+  senderKycStatus?: string | null;
 };
 
 export type TransferResult = {
@@ -44,6 +51,7 @@ export function newTransferReference(now = new Date()): string {
 }
 
 export async function transfer(input: TransferInput): Promise<TransferResult> {
+  if (input.senderKycStatus !== undefined) assertCanSendP2p(input.senderKycStatus);
   const recipient = await findRecipient(input.recipient);
   // Self-transfer is a client mistake in the request body, so 400 VALIDATION_FAILED (not a state CONFLICT).
   if (recipient.id === input.senderId)
@@ -51,8 +59,7 @@ export async function transfer(input: TransferInput): Promise<TransferResult> {
       details: [{ path: "recipient", message: "must be another user's wallet" }],
     });
   // No separate read of the sender: the posting locks its wallet and rejects an unverified sender
-  // (KYC_REQUIRED, tier without P2P send) or short funds in the same round trips, so a pre-check here
-  // would only add a database round trip to every transfer.
+  // (KYC_REQUIRED, tier without P2P send) or short funds in the same round trips.
   const note = input.note?.slice(0, 255);
   const leg = { transactionType: "transfer", ledgerType: "Transfer", description: note, remarks: note } as const;
   const debit: WalletLegInput = {

@@ -133,6 +133,14 @@ describe("POST /api/wallet/transfers", () => {
       ["unknown recipient", send(a.token, { ...ok, recipient: "nobody_here_123" }, newId("k")), 404, "NOT_FOUND"],
       ["self", send(a.token, { ...ok, recipient: a.userCode }, newId("k")), 400, "VALIDATION_FAILED"],
       ["kyc", send(unverified.token, ok, newId("k")), 403, "KYC_REQUIRED"],
+      // KYC first: an unverified account cannot probe which numbers or names are registered.
+      [
+        "kyc, unknown recipient",
+        send(unverified.token, { ...ok, recipient: "nobody_here_123" }, newId("k")),
+        403,
+        "KYC_REQUIRED",
+      ],
+      ["kyc, self", send(unverified.token, { ...ok, recipient: unverified.userCode }, newId("k")), 403, "KYC_REQUIRED"],
     ];
     for (const [name, pending, status, code] of cases) {
       const res = await pending;
