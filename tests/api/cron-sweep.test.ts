@@ -5,10 +5,9 @@ import * as sweep from "../../api/cron/sweep-expired.js";
 import { idempotencyKeys, ledgerVerifications, users } from "../../db/schema/index.js";
 import { db } from "../../lib/db/index.js";
 import { IDEMPOTENCY_RETENTION_MS, insertIdempotencyRecord } from "../../lib/idempotency/index.js";
-import { createHold, VERIFICATION_RETENTION_MS } from "../../lib/ledger/index.js";
-import { paise } from "../../lib/money/index.js";
+import { VERIFICATION_RETENTION_MS } from "../../lib/ledger/index.js";
 import { createTestUser } from "../helpers/factories.js";
-import { closeDatabases, expectLedgerClean, fundWallet, testRef } from "../helpers/ledger.js";
+import { closeDatabases, expectLedgerClean, fundWallet, holdFor } from "../helpers/ledger.js";
 import { call } from "../helpers/request.js";
 
 afterAll(async () => {
@@ -41,13 +40,7 @@ describe("GET /api/cron/sweep-expired", () => {
     const longAgo = new Date(Date.now() - IDEMPOTENCY_RETENTION_MS - 60_000);
     await insertIdempotencyRecord(db, record("old"), longAgo);
     await insertIdempotencyRecord(db, record("fresh"));
-    await createHold({
-      userId: user.id,
-      amountPaise: paise(20_000),
-      reference: testRef("H"),
-      expiresAt: new Date(Date.now() + 1_000),
-      reason: "sweep test",
-    });
+    await holdFor(user.id, 20_000, 1_000);
     await new Promise((r) => setTimeout(r, 2_100)); // past expiry by database time (TIMESTAMP has whole seconds)
 
     const first = await cron();

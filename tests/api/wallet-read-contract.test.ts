@@ -8,11 +8,9 @@ import * as balanceRoute from "../../api/wallet/balance.js";
 import * as statementRoute from "../../api/wallet/statement.js";
 import * as listRoute from "../../api/wallet/transactions.js";
 import * as transfersRoute from "../../api/wallet/transfers.js";
-import { createHold } from "../../lib/ledger/index.js";
-import { paise } from "../../lib/money/index.js";
 import type { TransactionView } from "../../lib/wallet/transaction-view.js";
 import { createTestUser } from "../helpers/factories.js";
-import { closeDatabases, expectLedgerClean, fundWallet, p2p, testRef } from "../helpers/ledger.js";
+import { closeDatabases, expectLedgerClean, fundWallet, holdFor, p2p, testRef } from "../helpers/ledger.js";
 import { call } from "../helpers/request.js";
 
 afterAll(closeDatabases);
@@ -24,13 +22,7 @@ describe("wallet reads, contract details", () => {
   it("a hold counts in heldPaise, not in availablePaise, and a transfer may spend only what is available", async () => {
     const [u, other] = [await createTestUser(), await createTestUser()];
     await fundWallet(u.id, 10_000);
-    await createHold({
-      userId: u.id,
-      amountPaise: paise(3_500),
-      reference: testRef("H"),
-      expiresAt: new Date(Date.now() + 600_000),
-      reason: "recharge in flight",
-    });
+    await holdFor(u.id, 3_500);
     const balance = await call(balanceRoute, { path: "/api/wallet/balance", token: u.token });
     expect(balance.body).toEqual({ balancePaise: 10_000, heldPaise: 3_500, availablePaise: 6_500, currency: "INR" });
     const send = (amountPaise: number) =>

@@ -10,7 +10,7 @@ import type { RowDataPacket } from "mysql2";
 import { expect } from "vitest";
 import { users } from "../../db/schema/index.js";
 import { db, pool } from "../../lib/db/index.js";
-import { closeLedgerPool, post, verifyLedger } from "../../lib/ledger/index.js";
+import { closeLedgerPool, createHold, type Hold, post, verifyLedger } from "../../lib/ledger/index.js";
 import { type Paise, paise } from "../../lib/money/index.js";
 
 export { closeLedgerPool };
@@ -54,6 +54,16 @@ export async function fundWallet(userId: number, amountPaise: Paise | number): P
     systemLegs: [{ account: "adjustments", direction: "debit", amountPaise: paise(amountPaise) }],
   });
 }
+
+/** Reserves `amountPaise` of a wallet under a fresh reference, expiring `ttlMs` from now. */
+export const holdFor = (userId: number, amountPaise: number, ttlMs = 60_000): Promise<Hold> =>
+  createHold({
+    userId,
+    amountPaise: paise(amountPaise),
+    reference: testRef("H"),
+    expiresAt: new Date(Date.now() + ttlMs),
+    reason: "test hold",
+  });
 
 /**
  * Runs `tamper` with the database's append-only guards on ledger rows (migration 0008) dropped, then

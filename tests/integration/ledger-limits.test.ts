@@ -8,7 +8,7 @@ import { limitWindows } from "../../lib/limits/index.js";
 import { paise } from "../../lib/money/index.js";
 import { transfer } from "../../lib/wallet/transfer.js";
 import { createTestUser } from "../helpers/factories.js";
-import { closeDatabases, expectLedgerClean, fundWallet, p2p, testRef } from "../helpers/ledger.js";
+import { closeDatabases, expectLedgerClean, fundWallet, holdFor, p2p, testRef } from "../helpers/ledger.js";
 
 afterEach(() => expectLedgerClean());
 afterAll(closeDatabases);
@@ -134,13 +134,7 @@ describe("limits", () => {
       message: expect.stringContaining("730 days"),
     });
     await expect(assertCanLoad(old.id, paise(100))).rejects.toMatchObject({ code: "KYC_REQUIRED" });
-    await createHold({
-      userId: old.id,
-      amountPaise: paise(1_000),
-      reference: testRef("H"),
-      expiresAt: new Date(Date.now() + 60_000),
-      reason: "bill",
-    });
+    await holdFor(old.id, 1_000);
     await topup(oldVerified.id, 100);
   });
 

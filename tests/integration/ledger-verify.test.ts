@@ -2,10 +2,17 @@
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { db } from "../../lib/db/index.js";
-import { createHold, post, verifyLedger } from "../../lib/ledger/index.js";
+import { post, verifyLedger } from "../../lib/ledger/index.js";
 import { paise } from "../../lib/money/index.js";
 import { createTestUser } from "../helpers/factories.js";
-import { closeDatabases, expectLedgerClean, fundWallet, testRef, withAppendOnlyLifted } from "../helpers/ledger.js";
+import {
+  closeDatabases,
+  expectLedgerClean,
+  fundWallet,
+  holdFor,
+  testRef,
+  withAppendOnlyLifted,
+} from "../helpers/ledger.js";
 
 afterAll(closeDatabases);
 
@@ -46,13 +53,7 @@ describe("verifyLedger detects", () => {
       ],
       systemLegs: [],
     });
-    await createHold({
-      userId: a.id,
-      amountPaise: paise(1_000),
-      reference: testRef("H"),
-      expiresAt: new Date(Date.now() + 60_000),
-      reason: "v",
-    });
+    await holdFor(a.id, 1_000);
     await expectLedgerClean();
     const [debit, credit] = res.lines.map((l) => l.id);
     // A report's money is integer paise too (API.md §0), whatever the column's DECIMAL says.
