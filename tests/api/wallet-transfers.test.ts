@@ -4,7 +4,7 @@
  * body, per-user key scope, and the request errors that must be 4xx.
  */
 import { and, count, eq } from "drizzle-orm";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import * as transfersRoute from "../../api/wallet/transfers.js";
 import { transactions } from "../../db/schema/index.js";
 import { db } from "../../lib/db/index.js";
@@ -12,6 +12,7 @@ import { newId } from "../../lib/ids.js";
 import { getBalance } from "../../lib/wallet/get-balance.js";
 import { istDate } from "../../lib/wallet/ist-dates.js";
 import type { TransactionView } from "../../lib/wallet/transaction-view.js";
+import { startAtTheNextWindow } from "../helpers/clock.js";
 import { createTestUser } from "../helpers/factories.js";
 import { closeDatabases, expectLedgerClean, fundWallet } from "../helpers/ledger.js";
 import { call } from "../helpers/request.js";
@@ -114,6 +115,32 @@ describe("POST /api/wallet/transfers", () => {
     expect(await debits(a.id)).toBe(1);
     expect(await debits(c.id)).toBe(1);
     expect((await getBalance(db, b.id)).balancePaise).toBe(2_000);
+    await expectLedgerClean();
+  });
+
+  it("refuses the 61st transfer in a minute with 429 and Retry-After, moving nothing and leaving its key usable", async () => {
+    const [a, b] = await Promise.all([createTestUser(), createTestUser()]);
+    await fundWallet(a.id, 100_000);
+    startAtTheNextWindow("moneyPerUser");
+    for (let i = 0; i < 60; i++) {
+      expect((await send(a.token, { recipient: b.userCode, amountPaise: 100 }, newId("k"))).status, `#${i + 1}`).toBe(
+        201,
+      );
+    }
+    const key = newId("k");
+    const body = { recipient: b.userCode, amountPaise: 1_000 };
+    const limited = await send(a.token, body, key);
+    expect(limited.status).toBe(429);
+    expect(limited.body.error?.code).toBe("RATE_LIMITED");
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await debits(a.id)).toBe(60);
+    // Not the key's final answer: once the window has passed, the same request goes through, once.
+    vi.setSystemTime(Date.now() + 2 * 60_000);
+    const later = await send(a.token, body, key);
+    expect(later.status).toBe(201);
+    expect(later.headers.get("idempotent-replayed")).toBeNull();
+    expect((await send(a.token, body, key)).headers.get("idempotent-replayed")).toBe("true");
+    expect((await getBalance(db, a.id)).balancePaise).toBe(100_000 - 60 * 100 - 1_000);
     await expectLedgerClean();
   });
 
