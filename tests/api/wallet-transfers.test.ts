@@ -64,9 +64,10 @@ describe("POST /api/wallet/transfers", () => {
       counterparty: { userCode: b.userCode, name: expect.any(String) },
       remarks: "rent share",
       feePaise: 0,
-      ledgerDate: istDate(),
     });
-    expect(Date.parse(fresh[0]?.body.transaction.createdAt ?? "")).not.toBeNaN();
+    const createdAt = new Date(fresh[0]?.body.transaction.createdAt ?? "");
+    expect(createdAt.getTime()).not.toBeNaN();
+    expect(fresh[0]?.body.transaction.ledgerDate).toBe(istDate(createdAt));
 
     // Sequential retries afterwards: identical status and body every time, still one debit.
     for (let i = 0; i < 10; i++) {
