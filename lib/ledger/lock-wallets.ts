@@ -8,7 +8,7 @@ import type { PoolConnection, ResultSetHeader, RowDataPacket } from "mysql2/prom
 import { isDuplicateKey } from "../db/index.js";
 import { AppError } from "../http/errors.js";
 import type { WindowUsage } from "../limits/check-limits.js";
-import type { Windows } from "../limits/windows.js";
+import { type Windows, windowColumnsSql, windowsFromRow, windowsSql } from "../limits/windows.js";
 import { type Paise, paiseFromDecimal } from "../money/index.js";
 import type { SqlStatement } from "./types.js";
 
@@ -58,21 +58,24 @@ const WINDOWS = [
 
 /**
  * One locking read for wallets AND their three counters (LEFT JOINs on the counters' primary key):
- * the wallet row is locked first, then its counter rows, always in ascending wallet id order.
+ * the wallet row is locked first, then its counter rows, always in ascending wallet id order. Without
+ * `w`, the windows are the database clock's at this statement, and each row returns them (`win_*`).
  */
-function lockStatements(ids: number[], w: Windows): { sql: string; params: unknown[] } {
+function lockStatements(ids: number[], w?: Windows): { sql: string; params: unknown[] } {
   if (ids.length === 0) return { sql: "", params: [] };
   const cols = WINDOWS.map(
     ([a]) => `${a}.debit_amount AS ${a}_debit, ${a}.credit_amount AS ${a}_credit, ${a}.p2p_out_amount AS ${a}_p2p`,
   );
+  const start = windowsSql();
   const joins = WINDOWS.map(
     ([a, period]) =>
-      ` LEFT JOIN wallet_limit_usage ${a} ON ${a}.user_id = u.id AND ${a}.period = '${period}' AND ${a}.period_start = ?`,
+      ` LEFT JOIN wallet_limit_usage ${a} ON ${a}.user_id = u.id AND ${a}.period = '${period}' AND ${a}.period_start = ${w ? "?" : start[period]}`,
   );
   const userCols = LOCK_COLUMNS.split(", ").map((c) => `u.${c}`);
+  const windowCols = w ? [] : [windowColumnsSql()];
   return {
-    sql: ` SELECT ${[...userCols, ...cols].join(", ")} FROM users u${joins.join("")} WHERE u.id IN (?) ORDER BY u.id FOR UPDATE;`,
-    params: [w.day, w.month, w.fy, ids],
+    sql: ` SELECT ${[...userCols, ...cols, ...windowCols].join(", ")} FROM users u${joins.join("")} WHERE u.id IN (?) ORDER BY u.id FOR UPDATE;`,
+    params: w ? [w.day, w.month, w.fy, ids] : [ids],
   };
 }
 
@@ -95,7 +98,8 @@ export type Peeked = { kycStatus: string | null; userCode: string | null };
 
 /**
  * Claims the reference, locks `lockIds` (ascending) and reads their counters, and peeks (no lock) at
- * `peekIds` — the credit-only wallets that may be locked late, inside the write batch.
+ * `peekIds` — the credit-only wallets that may be locked late, inside the write batch. Also returns the
+ * limit windows on the database's clock, which the rest of the posting uses.
  */
 export async function lockWallets(
   conn: PoolConnection,
@@ -108,12 +112,14 @@ export async function lockWallets(
     limitsEnforced: boolean;
     lockIds: number[];
     peekIds: number[];
-    windows: Windows;
   },
-): Promise<{ postingId: number; wallets: Map<number, LockedWallet>; peeked: Map<number, Peeked> }> {
+): Promise<{ postingId: number; wallets: Map<number, LockedWallet>; peeked: Map<number, Peeked>; windows: Windows }> {
   const ids = [...new Set(opts.lockIds)].sort((a, b) => a - b);
-  const lock = lockStatements(ids, opts.windows);
-  const peek = opts.peekIds.length > 0 ? " SELECT id, kyc_status, user_code FROM users WHERE id IN (?);" : "";
+  const lock = lockStatements(ids);
+  const peek =
+    opts.peekIds.length > 0
+      ? ` SELECT id, kyc_status, user_code, ${windowColumnsSql()} FROM users WHERE id IN (?);`
+      : "";
   const leading = opts.leading.map((s) => ` ${s.sql};`).join("");
   const sql = `${opts.prefix}${leading} INSERT INTO postings (reference, kind, limits_enforced) VALUES (?, ?, ?);${lock.sql}${peek}`;
   const params = [
@@ -135,15 +141,17 @@ export async function lockWallets(
   const tail = (peek ? 1 : 0) + (lock.sql ? 1 : 0);
   const postingId = (results[results.length - 1 - tail] as ResultSetHeader).insertId;
   const wallets = new Map<number, LockedWallet>();
-  if (lock.sql) readLocked(results[results.length - (peek ? 2 : 1)] as RowDataPacket[], wallets);
+  const lockedRows = lock.sql ? (results[results.length - (peek ? 2 : 1)] as RowDataPacket[]) : [];
+  readLocked(lockedRows, wallets);
   const peeked = new Map<number, Peeked>();
-  if (peek) {
-    for (const r of results[results.length - 1] as RowDataPacket[])
-      peeked.set(Number(r.id), { kycStatus: r.kyc_status ?? null, userCode: r.user_code ?? null });
-  }
+  const peekedRows = peek ? (results[results.length - 1] as RowDataPacket[]) : [];
+  for (const r of peekedRows)
+    peeked.set(Number(r.id), { kycStatus: r.kyc_status ?? null, userCode: r.user_code ?? null });
   for (const id of [...ids, ...opts.peekIds])
     if (!wallets.has(id) && !peeked.has(id)) throw new AppError("NOT_FOUND", `Wallet ${id} does not exist.`);
-  return { postingId, wallets, peeked };
+  const clock = lockedRows[0] ?? peekedRows[0];
+  if (!clock) throw new Error("a posting without wallet legs reached lockWallets");
+  return { postingId, wallets, peeked, windows: windowsFromRow(clock) };
 }
 
 /** Locks more wallets in an open posting transaction (credit-only wallets whose tier needs their counters). */

@@ -13,7 +13,6 @@ import { drizzle } from "drizzle-orm/mysql2";
 import type { PoolConnection } from "mysql2/promise";
 import { type Database, dbErrno, MYSQL } from "../db/index.js";
 import { tierFor } from "../limits/config.js";
-import { limitWindows } from "../limits/windows.js";
 import { paiseFromDecimal } from "../money/index.js";
 import { applyLegs, type HoldRelease } from "./apply-legs.js";
 import { onLedgerConnection } from "./connection.js";
@@ -43,7 +42,6 @@ export async function postOnConnection(
 ): Promise<PostingResult> {
   validatePosting(input);
   const enforce = input.enforceLimits ?? true;
-  const windows = limitWindows(new Date());
   const debited = new Set(input.walletLegs.filter((l) => l.direction === "debit").map((l) => l.userId));
   if (options.release) debited.add(options.release.userId);
   const creditOnly = [...new Set(input.walletLegs.map((l) => l.userId))].filter((id) => !debited.has(id));
@@ -55,7 +53,8 @@ export async function postOnConnection(
     prefix = "";
     await input.beforeLocks(drizzle(conn, { mode: "default" }) as Database);
   }
-  const { postingId, wallets, peeked } = await lockWallets(conn, {
+  // The limit windows come back from the database's clock, the one that also dates the lines.
+  const { postingId, wallets, peeked, windows } = await lockWallets(conn, {
     prefix,
     leading: input.leadingStatements ?? [],
     reference: input.reference,
@@ -63,7 +62,6 @@ export async function postOnConnection(
     limitsEnforced: enforce,
     lockIds,
     peekIds,
-    windows,
   });
   // Wallets with loading caps (small PPI) need their counters checked under the lock: lock them now.
   const late = new Map<number, Peeked>();

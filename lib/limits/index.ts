@@ -8,4 +8,4 @@ export {
   tierFor,
 } from "./config.js";
 export { getLimitsSummary, type LimitsSummary } from "./get-limits-summary.js";
-export { istDate, limitWindows } from "./windows.js";
+export { istDate, windowsSql } from "./windows.js";

@@ -1,16 +1,23 @@
 /** Reads a wallet's limit subject and current-window usage without locking (pre-checks and summaries). */
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, or, sql } from "drizzle-orm";
 import { users, walletLimitUsage } from "../../db/schema/index.js";
 import { type Database, db } from "../db/index.js";
 import { AppError } from "../http/errors.js";
 import type { Paise } from "../money/index.js";
 import { emptyUsage, type LimitSubject, type WindowUsage } from "./check-limits.js";
-import { limitWindows } from "./windows.js";
+import { windowsSql } from "./windows.js";
 
 export type LimitState = LimitSubject & { balancePaise: Paise; heldPaise: Paise; usage: WindowUsage };
 
+/** The counters of the current windows, on the database's clock (the one postings count on). */
+const W = windowsSql();
+const inCurrentWindow = or(
+  and(eq(walletLimitUsage.period, "day"), sql`${walletLimitUsage.periodStart} = ${sql.raw(W.day)}`),
+  and(eq(walletLimitUsage.period, "month"), sql`${walletLimitUsage.periodStart} = ${sql.raw(W.month)}`),
+  and(eq(walletLimitUsage.period, "fy"), sql`${walletLimitUsage.periodStart} = ${sql.raw(W.fy)}`),
+);
+
 export async function readLimitState(userId: number, handle: Database = db): Promise<LimitState> {
-  const w = limitWindows();
   // Independent reads (no lock, advisory): issued together rather than one after the other.
   const [[user], rows] = await Promise.all([
     handle
@@ -27,12 +34,11 @@ export async function readLimitState(userId: number, handle: Database = db): Pro
     handle
       .select()
       .from(walletLimitUsage)
-      .where(and(eq(walletLimitUsage.userId, userId), inArray(walletLimitUsage.periodStart, [w.day, w.month, w.fy]))),
+      .where(and(eq(walletLimitUsage.userId, userId), inCurrentWindow)),
   ]);
   if (!user) throw new AppError("NOT_FOUND", "Wallet not found.");
   const usage = emptyUsage();
   for (const r of rows) {
-    if (r.periodStart !== w[r.period]) continue;
     usage[r.period] = { debitPaise: r.debitAmount, creditPaise: r.creditAmount, p2pOutPaise: r.p2pOutAmount };
   }
   return {

@@ -3,6 +3,7 @@
  * `ledgerDate` is the IST date of its `createdAt`, and the list filter and the statement cut at exactly
  * those instants.
  */
+import type { RowDataPacket } from "mysql2";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import * as statementRoute from "../../api/wallet/statement.js";
 import * as listRoute from "../../api/wallet/transactions.js";
@@ -64,6 +65,12 @@ describe("IST days in the wallet reads", () => {
       expect(Math.abs(Date.parse(line.createdAt) - Date.now())).toBeLessThan(60_000);
       expect(line.ledgerDate).toBe(istDate(new Date(line.createdAt)));
     }
+    // The limit counters are on the same clock: the sender's debit counts in the line's day.
+    const [days] = await pool.query<RowDataPacket[]>(
+      "SELECT DATE_FORMAT(period_start, '%Y-%m-%d') AS day FROM wallet_limit_usage WHERE user_id = ? AND period = 'day'",
+      [a.id],
+    );
+    expect(days.map((r) => r.day)).toEqual([page.body.data[0]?.ledgerDate]);
     await expectLedgerClean();
   });
 

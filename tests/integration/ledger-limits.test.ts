@@ -1,10 +1,11 @@
 /** lib/limits: KYC tiers and per-user limits enforced by post(), assertCanLoad and getLimitsSummary. */
 import { eq, inArray } from "drizzle-orm";
+import type { RowDataPacket } from "mysql2";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { users } from "../../db/schema/index.js";
-import { db } from "../../lib/db/index.js";
+import { db, pool } from "../../lib/db/index.js";
 import { assertCanLoad, createHold, getLimitsSummary, post } from "../../lib/ledger/index.js";
-import { limitWindows } from "../../lib/limits/index.js";
+import { windowColumnsSql, windowsFromRow } from "../../lib/limits/windows.js";
 import { paise } from "../../lib/money/index.js";
 import { transfer } from "../../lib/wallet/transfer.js";
 import { createTestUser } from "../helpers/factories.js";
@@ -138,17 +139,15 @@ describe("limits", () => {
     await topup(oldVerified.id, 100);
   });
 
-  it("windows are IST calendar day, month and financial year", () => {
+  it("windows are IST calendar day, month and financial year, on the database's clock", async () => {
+    const at = async (utc: string) => {
+      const [rows] = await pool.query<RowDataPacket[]>(`SELECT ${windowColumnsSql(`TIMESTAMP('${utc}')`)}`);
+      return windowsFromRow(rows[0] ?? {});
+    };
     // 2026-03-31 19:00 UTC is already 1 April 00:30 in India: a new day, month and financial year.
-    expect(limitWindows(new Date("2026-03-31T19:00:00Z"))).toEqual({
-      day: "2026-04-01",
-      month: "2026-04-01",
-      fy: "2026-04-01",
-    });
-    expect(limitWindows(new Date("2026-03-31T18:00:00Z"))).toEqual({
-      day: "2026-03-31",
-      month: "2026-03-01",
-      fy: "2025-04-01",
-    });
+    expect(await at("2026-03-31 19:00:00")).toEqual({ day: "2026-04-01", month: "2026-04-01", fy: "2026-04-01" });
+    expect(await at("2026-03-31 18:29:59")).toEqual({ day: "2026-03-31", month: "2026-03-01", fy: "2025-04-01" });
+    expect(await at("2026-12-31 18:30:00")).toEqual({ day: "2027-01-01", month: "2027-01-01", fy: "2026-04-01" });
+    expect(await at("2028-02-29 10:00:00")).toEqual({ day: "2028-02-29", month: "2028-02-01", fy: "2027-04-01" });
   });
 });

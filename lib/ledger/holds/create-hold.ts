@@ -7,7 +7,7 @@ import type { PoolConnection, RowDataPacket } from "mysql2/promise";
 import { isDuplicateKey } from "../../db/index.js";
 import { AppError } from "../../http/errors.js";
 import { checkLimits, emptyUsage } from "../../limits/check-limits.js";
-import { limitWindows } from "../../limits/windows.js";
+import { windowsSql } from "../../limits/windows.js";
 import { decimalFromPaise, type Paise, paiseFromDecimal } from "../../money/index.js";
 import { onLedgerConnection } from "../connection.js";
 import { LOCK_COLUMNS, OPEN_TX, walletFromRow } from "../lock-wallets.js";
@@ -25,14 +25,21 @@ export type CreateHoldInput = {
   enforceLimits?: boolean;
 };
 
+/** A wallet's counters in the current windows, on the database's clock (lib/limits/windows.ts). */
+const usageNow = (() => {
+  const w = windowsSql();
+  return (
+    "SELECT period, debit_amount, credit_amount, p2p_out_amount FROM wallet_limit_usage WHERE user_id = ?" +
+    ` AND ((period = 'day' AND period_start = ${w.day}) OR (period = 'month' AND period_start = ${w.month})` +
+    ` OR (period = 'fy' AND period_start = ${w.fy}))`
+  );
+})();
+
 async function reserve(conn: PoolConnection, i: CreateHoldInput): Promise<Hold> {
-  const w = limitWindows();
   const [results] = (await conn.query(
-    `${OPEN_TX} SELECT ${LOCK_COLUMNS}, NOW(3) AS db_now FROM users WHERE id = ? FOR UPDATE;` +
-      " SELECT period, debit_amount, credit_amount, p2p_out_amount FROM wallet_limit_usage WHERE user_id = ?" +
-      " AND ((period = 'day' AND period_start = ?) OR (period = 'month' AND period_start = ?) OR (period = 'fy' AND period_start = ?));" +
+    `${OPEN_TX} SELECT ${LOCK_COLUMNS}, NOW(3) AS db_now FROM users WHERE id = ? FOR UPDATE; ${usageNow};` +
       ` SELECT ${HOLD_COLUMNS} FROM wallet_holds WHERE reference = ?`,
-    [i.userId, i.userId, w.day, w.month, w.fy, i.reference],
+    [i.userId, i.userId, i.reference],
   )) as unknown as [unknown[]];
   // Results from the end: [wallet row, counters, existing hold] follow the transaction opener.
   const at = results.length - 3;
