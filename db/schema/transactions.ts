@@ -4,6 +4,7 @@
  * closing, and the last closing equals `users.wallet_balance`. Only `lib/ledger` inserts rows.
  */
 import {
+  char,
   date,
   foreignKey,
   index,
@@ -74,6 +75,11 @@ export const transactions = mysqlTable(
     walletSeq: int("wallet_seq"),
     /** KYC-tier balance cap in force when a credit line was posted with limits enforced (else NULL). */
     balanceCap: paiseDecimal("balance_cap", { precision: 15 }),
+    /**
+     * Hex SHA-256 over the wallet's previous line's hash and this line's fields (lib/ledger/line-hash.ts):
+     * a per-wallet hash chain. NULL only on lines written before migration 0009.
+     */
+    entryHash: char("entry_hash", { length: 64 }),
     ...lifecycleDates(),
   },
   (t) => [

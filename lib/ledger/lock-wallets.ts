@@ -20,6 +20,8 @@ export type LockedWallet = {
   balancePaise: number;
   heldPaise: number;
   seq: number;
+  /** The hash of the wallet's last line when it was locked (null: no hashed line yet). */
+  headHash: string | null;
   kycStatus: string | null;
   dailyLimitPaise: Paise | null;
   monthlyLimitPaise: Paise | null;
@@ -35,7 +37,7 @@ const moneyOrNull = (v: unknown): Paise | null => (v === null || v === undefined
 export const LOCK_COLUMNS =
   "id, wallet_balance, held_balance, wallet_seq, kyc_status, daily_limit, monthly_limit, user_code, is_active, created_at";
 
-export function walletFromRow(r: RowDataPacket): Omit<LockedWallet, "usage"> {
+export function walletFromRow(r: RowDataPacket): Omit<LockedWallet, "usage" | "headHash"> {
   return {
     id: Number(r.id),
     balancePaise: money(r.wallet_balance),
@@ -73,8 +75,10 @@ function lockStatements(ids: number[], w?: Windows): { sql: string; params: unkn
   );
   const userCols = LOCK_COLUMNS.split(", ").map((c) => `u.${c}`);
   const windowCols = w ? [] : [windowColumnsSql()];
+  // The wallet's last line, for its hash (lib/ledger/line-hash.ts): the next line's starts from it.
+  const head = " LEFT JOIN transactions hl ON hl.user_id = u.id AND hl.wallet_seq = u.wallet_seq";
   return {
-    sql: ` SELECT ${[...userCols, ...cols, ...windowCols].join(", ")} FROM users u${joins.join("")} WHERE u.id IN (?) ORDER BY u.id FOR UPDATE;`,
+    sql: ` SELECT ${[...userCols, "hl.entry_hash AS head_hash", ...cols, ...windowCols].join(", ")} FROM users u${head}${joins.join("")} WHERE u.id IN (?) ORDER BY u.id FOR UPDATE;`,
     params: w ? [w.day, w.month, w.fy, ids] : [ids],
   };
 }
@@ -89,6 +93,7 @@ function readLocked(rows: RowDataPacket[], into: Map<number, LockedWallet>): voi
   for (const r of rows) {
     into.set(Number(r.id), {
       ...walletFromRow(r),
+      headHash: r.head_hash ?? null,
       usage: { day: counters(r, "d"), month: counters(r, "m"), fy: counters(r, "f") },
     });
   }

@@ -13,7 +13,7 @@ import type { LateWallet, PlannedLine, WalletDelta } from "./apply-legs.js";
 import { injectFault, ledgerFaults } from "./faults.js";
 import type { LockedWallet } from "./lock-wallets.js";
 import type { PostingInput } from "./types.js";
-import { dec, insertLines, lateVars, type Statement } from "./write-lines.js";
+import { dec, insertLines, LineChains, lateVars, type Statement } from "./write-lines.js";
 
 export type { Statement };
 
@@ -47,10 +47,20 @@ export function buildWrites(
 ): Statement[] {
   const out: Statement[] = [];
   const lateIds = new Set(plan.late.map((l) => l.userId));
+  const late = [...plan.late].sort((a, b) => a.userId - b.userId);
+  const refs = new Map(late.map((lw, i) => [lw.userId, { i, ...lw }]));
+  const heads = new Map(plan.wallets.map((w) => [w.id, w.headHash ?? ""]));
+  // A wallet's chain starts from its last line's hash: read under the lock (early) or by the batch (late).
+  const chains = new LineChains((userId) => {
+    const ref = refs.get(userId);
+    return ref ? { sql: `IFNULL(${lateVars(ref.i).h}, '')`, params: [] } : { sql: "?", params: [heads.get(userId)] };
+  });
   const pointsAtLate = (l: PlannedLine) =>
     l.leg.counterpartyUserId !== undefined && lateIds.has(l.leg.counterpartyUserId);
-  const early = plan.lines.filter((l) => !l.late && !pointsAtLate(l));
-  if (early.length > 0) out.push(insertLines(early, postingId, input));
+  // A wallet's lines stay together, in wallet_seq order, so its hash chain runs through one INSERT.
+  const afterLateLock = new Set(plan.lines.filter((l) => l.late || pointsAtLate(l)).map((l) => l.leg.userId));
+  const early = plan.lines.filter((l) => !afterLateLock.has(l.leg.userId));
+  if (early.length > 0) out.push(insertLines(early, postingId, input, chains));
   if (input.systemLegs.length > 0) {
     out.push({
       sql: `INSERT INTO system_ledger_entries (posting_id, account, debit_amount, credit_amount) VALUES ${input.systemLegs.map(() => "(?, ?, ?, ?)").join(", ")}`,
@@ -83,22 +93,26 @@ export function buildWrites(
       ctx.windows,
     ),
   );
-  const late = [...plan.late].sort((a, b) => a.userId - b.userId);
   if (late.length > 0) {
-    const refs = new Map(late.map((lw, i) => [lw.userId, { i, ...lw }]));
     const vars = late.map((_, i) => lateVars(i));
-    out.push({ sql: `SET ${vars.map((x) => `${x.b} = NULL, ${x.s} = NULL, ${x.k} = NULL`).join(", ")}`, params: [] });
+    out.push({
+      sql: `SET ${vars.map((x) => `${x.b} = NULL, ${x.s} = NULL, ${x.k} = NULL, ${x.h} = NULL`).join(", ")}`,
+      params: [],
+    });
     for (const [i, lw] of late.entries()) {
       const x = lateVars(i);
       out.push({
-        sql: `SELECT wallet_balance, wallet_seq, kyc_status INTO ${x.b}, ${x.s}, ${x.k} FROM users WHERE id = ? FOR UPDATE`,
+        sql:
+          `SELECT u.wallet_balance, u.wallet_seq, u.kyc_status, hl.entry_hash INTO ${x.b}, ${x.s}, ${x.k}, ${x.h}` +
+          ` FROM users u LEFT JOIN transactions hl ON hl.user_id = u.id AND hl.wallet_seq = u.wallet_seq WHERE u.id = ? FOR UPDATE`,
         params: [lw.userId],
       });
     }
-    // The late wallets' lines and the lines whose counterparty foreign key names one of them, in one
-    // INSERT after every late X lock is held (an FK check before it would take an S lock: S→X deadlocks).
-    const lines = plan.lines.filter((l) => l.late || pointsAtLate(l));
-    out.push(insertLines(lines, postingId, input, (l) => (l.late ? refs.get(l.leg.userId) : undefined)));
+    // The late wallets' lines and the lines whose counterparty foreign key names one of them (with the
+    // rest of their wallets' lines), in one INSERT after every late X lock is held (an FK check before
+    // it would take an S lock: S→X deadlocks).
+    const lines = plan.lines.filter((l) => afterLateLock.has(l.leg.userId));
+    out.push(insertLines(lines, postingId, input, chains, (l) => (l.late ? refs.get(l.leg.userId) : undefined)));
     for (const [i, lw] of late.entries()) {
       const x = lateVars(i);
       out.push({

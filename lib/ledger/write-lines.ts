@@ -1,6 +1,7 @@
 /** SQL for ledger lines: one multi-row INSERT, with late-locked wallets' balances as SQL expressions. */
 import { decimalFromPaise, type Paise } from "../money/index.js";
 import type { PlannedLine } from "./apply-legs.js";
+import { lineHashSql } from "./line-hash.js";
 import type { PostingInput } from "./types.js";
 
 export type Statement = { sql: string; params: unknown[] };
@@ -34,28 +35,55 @@ const COLUMNS = [
   "posting_id",
   "wallet_seq",
   "balance_cap",
+  // Set explicitly (NOW(), as its DEFAULT would) so the hash, which must come last, can read it.
+  "created_at",
+  "entry_hash",
 ] as const;
 type Column = (typeof COLUMNS)[number];
+type ValueColumn = Exclude<Column, "ledger_date" | "created_at" | "entry_hash">;
 
-/** Session variables holding a late wallet's row as locked by the batch (`@lb3` balance, `@ls3` seq, `@lk3` KYC). */
 /** A late wallet as the batch refers to it: its variables' index, total credit and cap (null = no guard on the cap). */
 export type LateRef = { i: number; creditPaise: number; capPaise: number | null };
 
-export const lateVars = (i: number) => ({ b: `@lb${i}`, s: `@ls${i}`, k: `@lk${i}` });
+/** Session variables holding a late wallet's row as locked by the batch (`@lb3` balance, `@ls3` seq, `@lk3` KYC, `@lh3` last line's hash). */
+export const lateVars = (i: number) => ({ b: `@lb${i}`, s: `@ls${i}`, k: `@lk${i}`, h: `@lh${i}` });
+
+/** SQL (and its parameters) for the hash a wallet's chain has before this posting's first line of it. */
+export type ChainStart = { sql: string; params: unknown[] };
 
 /**
- * The IST calendar date of the statement's own clock, which also sets `created_at` (its DEFAULT): a
- * line's date and timestamp always agree, even across midnight, and both are taken under the wallet's
- * lock, so they never run backwards along a wallet's chain (the statement filters on `created_at`).
+ * The wallets' hash chains across the batch's INSERTs: a wallet's first line starts from `start`, each
+ * later one from the session variable the previous line assigned (`@e0`, `@e1`, …), so a wallet's lines
+ * must be inserted in wallet_seq order (write-batch.ts keeps a wallet's lines in one INSERT).
+ */
+export class LineChains {
+  private readonly vars = new Map<number, string>();
+  constructor(private readonly start: (userId: number) => ChainStart) {}
+
+  /** The entry_hash expression of the wallet's next line; pushes its parameters. */
+  next(userId: number, params: unknown[]): string {
+    let v = this.vars.get(userId);
+    let prev = v;
+    if (!v) {
+      v = `@e${this.vars.size}`;
+      this.vars.set(userId, v);
+      const s = this.start(userId);
+      params.push(...s.params);
+      prev = s.sql;
+    }
+    return `${v} := ${lineHashSql(prev as string)}`;
+  }
+}
+
+/**
+ * The IST calendar date of the statement's own clock, the one NOW() gives `created_at` too: a line's date
+ * and timestamp always agree, even across midnight, and both are taken under the wallet's lock, so they
+ * never run backwards along a wallet's chain (the statement filters on `created_at`).
  * UTC_TIMESTAMP() ignores the session's time zone; IST has no DST.
  */
 const LEDGER_DATE_SQL = "DATE(UTC_TIMESTAMP() + INTERVAL 330 MINUTE)";
 
-function cells(
-  l: PlannedLine,
-  postingId: number,
-  input: PostingInput,
-): Record<Exclude<Column, "ledger_date">, unknown> {
+function cells(l: PlannedLine, postingId: number, input: PostingInput): Record<ValueColumn, unknown> {
   const { leg } = l;
   const debit = leg.direction === "debit";
   const other = leg.counterpartyUserId ?? null;
@@ -100,6 +128,7 @@ export function insertLines(
   lines: PlannedLine[],
   postingId: number,
   input: PostingInput,
+  chains: LineChains,
   lateOf?: (line: PlannedLine) => LateRef | undefined,
 ): Statement {
   const params: unknown[] = [];
@@ -109,6 +138,8 @@ export function insertLines(
     const sql = COLUMNS.map((col) => {
       if (col === "processed_at") return "NOW()";
       if (col === "ledger_date") return LEDGER_DATE_SQL;
+      if (col === "created_at") return "NOW()";
+      if (col === "entry_hash") return chains.next(l.leg.userId, params);
       if (late) {
         const x = lateVars(late.i);
         if (col === "user_id") {
@@ -127,7 +158,7 @@ export function insertLines(
           return `${x.s} + ?`;
         }
       }
-      params.push(v[col]);
+      params.push(v[col as ValueColumn]);
       return "?";
     });
     return `(${sql.join(", ")})`;

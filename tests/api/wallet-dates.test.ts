@@ -11,7 +11,7 @@ import { pool } from "../../lib/db/index.js";
 import { istDate } from "../../lib/wallet/ist-dates.js";
 import type { TransactionView } from "../../lib/wallet/transaction-view.js";
 import { createTestUser } from "../helpers/factories.js";
-import { closeDatabases, expectLedgerClean, fundWallet, p2p, withAppendOnlyLifted } from "../helpers/ledger.js";
+import { closeDatabases, expectLedgerClean, fundWallet, p2p, rewriteHistory } from "../helpers/ledger.js";
 import { call } from "../helpers/request.js";
 
 afterAll(closeDatabases);
@@ -27,7 +27,8 @@ type Statement = {
 
 /** Moves a line to `utc`, with the ledger date that instant has in IST (history as it would have been written). */
 async function backdate(lineId: number, utc: string, ledgerDate: string): Promise<void> {
-  await withAppendOnlyLifted(() =>
+  const [[line]] = await pool.query<RowDataPacket[]>("SELECT user_id FROM transactions WHERE id = ?", [lineId]);
+  await rewriteHistory([Number(line?.user_id)], () =>
     pool.query("UPDATE transactions SET created_at = FROM_UNIXTIME(?), ledger_date = ? WHERE id = ?", [
       Date.parse(utc) / 1000,
       ledgerDate,

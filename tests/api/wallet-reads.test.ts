@@ -18,7 +18,7 @@ import { istDate, istMonthStart } from "../../lib/wallet/ist-dates.js";
 import type { TransactionView } from "../../lib/wallet/transaction-view.js";
 import { startAtTheNextWindow } from "../helpers/clock.js";
 import { createTestUser } from "../helpers/factories.js";
-import { closeDatabases, expectLedgerClean, fundWallet, testRef, withAppendOnlyLifted } from "../helpers/ledger.js";
+import { closeDatabases, expectLedgerClean, fundWallet, rewriteHistory, testRef } from "../helpers/ledger.js";
 import { call } from "../helpers/request.js";
 
 afterAll(closeDatabases);
@@ -193,7 +193,7 @@ describe("GET /api/wallet/statement", () => {
       .from(transactions)
       .where(eq(transactions.userId, a.id))
       .orderBy(transactions.walletSeq);
-    await withAppendOnlyLifted(() =>
+    await rewriteHistory([a.id], () =>
       db
         .update(transactions)
         .set({

@@ -11,6 +11,7 @@ import { expect } from "vitest";
 import { users } from "../../db/schema/index.js";
 import { db, pool } from "../../lib/db/index.js";
 import { closeLedgerPool, createHold, type Hold, post, verifyLedger } from "../../lib/ledger/index.js";
+import { lineHashSql } from "../../lib/ledger/line-hash.js";
 import { type Paise, paise } from "../../lib/money/index.js";
 
 export { closeLedgerPool };
@@ -125,3 +126,30 @@ export const p2p = (from: number, to: number, amount: number, reference = testRe
     ],
     systemLegs: [],
   });
+
+/**
+ * Fakes history on purpose (backdated lines for date tests), as it would have been written: `edit` runs
+ * with the append-only guards lifted, then the hash chains of `userIds` are recomputed from their first
+ * line with the ledger's own SQL, so the verifier sees a consistent past rather than tampering.
+ */
+export async function rewriteHistory<T>(userIds: number[], edit: () => Promise<T>): Promise<T> {
+  return withAppendOnlyLifted(async () => {
+    const result = await edit();
+    for (const userId of userIds) {
+      const [lines] = await pool.query<RowDataPacket[]>(
+        "SELECT id FROM transactions WHERE user_id = ? ORDER BY wallet_seq",
+        [userId],
+      );
+      let prev = "";
+      for (const { id } of lines) {
+        await pool.query(`UPDATE transactions t SET t.entry_hash = ${lineHashSql("?", "t.")} WHERE t.id = ?`, [
+          prev,
+          id,
+        ]);
+        const [[row]] = await pool.query<RowDataPacket[]>("SELECT entry_hash FROM transactions WHERE id = ?", [id]);
+        prev = String(row?.entry_hash);
+      }
+    }
+    return result;
+  });
+}

@@ -6,6 +6,7 @@
 import type { RowDataPacket } from "mysql2";
 import { afterAll, describe, expect, it } from "vitest";
 import { pool } from "../../lib/db/index.js";
+import { verifyLedger } from "../../lib/ledger/index.js";
 import { createTestUser } from "../helpers/factories.js";
 import { closeDatabases, expectLedgerClean, fundWallet, p2p, withAppendOnlyLifted } from "../helpers/ledger.js";
 
@@ -71,6 +72,7 @@ describe("append-only ledger tables", () => {
     const [a, b] = [await createTestUser(), await createTestUser()];
     await fundWallet(a.id, 3_000);
     const line = (await p2p(a.id, b.id, 300)).lines[0]?.id ?? 0;
+    const original = (await rowOf("transactions", line))?.remarks ?? null;
     const shift = (by: number) =>
       pool.query(`UPDATE transactions SET remarks = ? WHERE id = ?`, [`edited ${by}`, line]);
     await withAppendOnlyLifted(() => shift(1));
@@ -82,6 +84,10 @@ describe("append-only ledger tables", () => {
     );
     await expect(shift(3)).rejects.toMatchObject(SIGNAL);
     expect((await rowOf("transactions", line))?.remarks).toBe("edited 1");
+    // The edit that got through is in the line's hash (lib/ledger/line-hash.ts): the verifier sees it.
+    const seen = (await verifyLedger()).violations.map((v) => [v.check, JSON.parse(v.detail).id]);
+    expect(seen).toEqual([["line_hash", line]]);
+    await withAppendOnlyLifted(() => pool.query("UPDATE transactions SET remarks = ? WHERE id = ?", [original, line]));
     await expectLedgerClean();
   });
 });

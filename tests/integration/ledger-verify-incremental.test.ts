@@ -76,16 +76,23 @@ describe("incremental ledger verification", () => {
     const [debit, credit] = ["debit", "credit"].map((d) => posted.lines.find((l) => l.direction === d)?.id);
     expect(await caughtBy("transactions", debit, { debit_amount: 1, amount: 1 })).toEqual([
       "line_arithmetic",
+      "line_hash",
       "posting_sums_to_zero",
     ]);
-    expect(await caughtBy("transactions", debit, { opening_balance: 5 })).toEqual(["chain_link", "line_arithmetic"]);
+    expect(await caughtBy("transactions", debit, { opening_balance: 5 })).toEqual([
+      "chain_link",
+      "line_arithmetic",
+      "line_hash",
+    ]);
     expect(await caughtBy("transactions", credit, { wallet_seq: 10 })).toEqual([
       "balance_equals_last_closing",
       "chain_link",
+      "line_hash",
       "seq_beyond_wallet",
     ]);
     expect(await caughtBy("transactions", credit, { posting_id: 1000000 })).toEqual([
       "leg_without_posting",
+      "line_hash",
       "posting_sums_to_zero",
     ]);
 
@@ -101,7 +108,7 @@ describe("incremental ledger verification", () => {
       const narrow = await incremental();
       expect(narrow.ok).toBe(true);
       expect(narrow.checked.from.lines).toBeGreaterThanOrEqual(oldLine);
-      expect(checksOf(await runVerification("full"))).toEqual(["credit_within_kyc_cap"]);
+      expect(checksOf(await runVerification("full"))).toEqual(["credit_within_kyc_cap", "line_hash"]);
     } finally {
       await withAppendOnlyLifted(() =>
         db.execute(sql.raw(`UPDATE transactions SET balance_cap = NULL WHERE id = ${oldLine}`)),

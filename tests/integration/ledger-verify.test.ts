@@ -74,27 +74,27 @@ describe("verifyLedger detects", () => {
       `UPDATE users SET wallet_balance = wallet_balance - 1 WHERE id = ${a.id}`,
     );
     await expectCaught(
-      ["line_arithmetic", "posting_sums_to_zero"],
+      ["line_arithmetic", "line_hash", "posting_sums_to_zero"],
       `UPDATE transactions SET debit_amount = debit_amount + 1, amount = amount + 1 WHERE id = ${debit}`,
       `UPDATE transactions SET debit_amount = debit_amount - 1, amount = amount - 1 WHERE id = ${debit}`,
     );
     await expectCaught(
-      ["chain_link", "line_arithmetic"],
+      ["chain_link", "line_arithmetic", "line_hash"],
       `UPDATE transactions SET opening_balance = opening_balance + 5 WHERE id = ${debit}`,
       `UPDATE transactions SET opening_balance = opening_balance - 5 WHERE id = ${debit}`,
     );
     await expectCaught(
-      ["chain_link", "balance_equals_last_closing", "seq_beyond_wallet"],
+      ["chain_link", "balance_equals_last_closing", "line_hash", "seq_beyond_wallet"],
       `UPDATE transactions SET wallet_seq = wallet_seq + 10 WHERE id = ${credit}`,
       `UPDATE transactions SET wallet_seq = wallet_seq - 10 WHERE id = ${credit}`,
     );
     await expectCaught(
-      ["ledger_date_of_created_at"],
+      ["ledger_date_of_created_at", "line_hash"],
       `UPDATE transactions SET ledger_date = ledger_date - INTERVAL 1 DAY WHERE id = ${debit}`,
       `UPDATE transactions SET ledger_date = ledger_date + INTERVAL 1 DAY WHERE id = ${debit}`,
     );
     await expectCaught(
-      ["ledger_date_of_created_at"],
+      ["ledger_date_of_created_at", "line_hash"],
       `UPDATE transactions SET created_at = created_at + INTERVAL 1 DAY WHERE id = ${credit}`,
       `UPDATE transactions SET created_at = created_at - INTERVAL 1 DAY WHERE id = ${credit}`,
     );
@@ -104,12 +104,12 @@ describe("verifyLedger detects", () => {
       `UPDATE users SET held_balance = held_balance - 1 WHERE id = ${a.id}`,
     );
     await expectCaught(
-      ["credit_within_kyc_cap"],
+      ["credit_within_kyc_cap", "line_hash"],
       `UPDATE transactions SET balance_cap = 50.00 WHERE id = ${credit}`,
       `UPDATE transactions SET balance_cap = 10000.00 WHERE id = ${credit}`,
     );
     await expectCaught(
-      ["posting_sums_to_zero", "leg_without_posting"],
+      ["posting_sums_to_zero", "leg_without_posting", "line_hash"],
       `UPDATE transactions SET posting_id = posting_id + 1000000 WHERE id = ${credit}`,
       `UPDATE transactions SET posting_id = posting_id - 1000000 WHERE id = ${credit}`,
     ).catch(async (e) => {

@@ -9,6 +9,8 @@
  * users and holds tables, whose rows do change, and always run whole (O(wallets + holds), not O(lines)).
  * `whole` is a faster form of the same check for a full run, where the bounded one would be slower.
  */
+import { lineHashSql } from "../line-hash.js";
+
 export type Check = { name: string; sql: string; whole?: string };
 
 /** A DECIMAL rupee amount as integer paise, named `<name>_paise`: money in a report is paise too. */
@@ -41,6 +43,15 @@ export const CHECKS: Check[] = [
       LEFT JOIN transactions p ON p.user_id = t.user_id AND p.wallet_seq = t.wallet_seq - 1
       WHERE t.id > :lines AND t.wallet_seq IS NOT NULL AND ((t.wallet_seq = 1 AND t.opening_balance <> 0)
          OR (t.wallet_seq > 1 AND (p.id IS NULL OR p.closing_balance <> t.opening_balance)))`,
+  },
+  {
+    // The per-wallet hash chain (line-hash.ts): each hashed line covers its predecessor's hash and its own
+    // fields; a wallet's lines are hashed from its first hashed line on (older lines predate migration 0009).
+    name: "line_hash",
+    sql: `SELECT t.id, t.user_id, t.wallet_seq FROM transactions t
+      LEFT JOIN transactions p ON p.user_id = t.user_id AND p.wallet_seq = t.wallet_seq - 1
+      WHERE t.id > :lines AND t.wallet_seq IS NOT NULL AND ((t.entry_hash IS NULL AND p.entry_hash IS NOT NULL)
+         OR t.entry_hash <> ${lineHashSql("IFNULL(p.entry_hash, '')", "t.")})`,
   },
   {
     name: "seq_beyond_wallet",
