@@ -144,7 +144,7 @@ const variants: [string, () => Promise<void>][] = [
           if (!row) throw new Error("bench_transfer_lock returned no row");
           // (post() checks funds, KYC tier and limits here, in JavaScript.)
           const rest = WRITE_ARGS.map((k) => row[k]);
-          await c.query("CALL bench_transfer_write(?, ?, ?, ?, 1.00, ?, ?, ?, ?, ?, ?, ?)", [
+          await c.query("CALL bench_transfer_write(?, ?, ?, ?, 1.00, ?, ?, ?, ?, ?, ?, ?, ?)", [
             row.sender,
             row.rcpt,
             row.pid,
