@@ -6,8 +6,8 @@
  *
  * It is SQL, written once here, because the database computes it everywhere: in the posting's INSERT
  * (a VALUES list may read the columns set before it in the same row, already converted to their types,
- * so the hash covers exactly what is stored), in the verifier (`t.` columns) and in the benchmark's
- * history generator (a staging table with the same columns). A second implementation could drift.
+ * so the hash covers exactly what is stored), in the verifier (`t.` columns) and in bench:posting-sql's
+ * procedures. A second implementation could drift.
  *
  * What it adds to the append-only triggers (migration 0008): a line edited or removed by someone who can
  * lift them no longer matches its own hash or its successor's, unless every later hash of that wallet
@@ -49,3 +49,9 @@ export function lineHashSql(prev: string, alias = ""): string {
   const fields = HASHED_COLUMNS.map((c) => `QUOTE(${alias}${c})`);
   return `SHA2(CONCAT_WS(',', ${prev}, ${fields.join(", ")}, QUOTE(UNIX_TIMESTAMP(${alias}created_at))), 256)`;
 }
+
+/**
+ * A LEFT JOIN from the wallet row `u` to its last line `hl`, whose `hl.entry_hash` the wallet's next line
+ * chains from (NULL: no hashed line yet). Used in the statements that lock the wallet row.
+ */
+export const HEAD_JOIN_SQL = " LEFT JOIN transactions hl ON hl.user_id = u.id AND hl.wallet_seq = u.wallet_seq";

@@ -10,6 +10,7 @@ import { AppError } from "../http/errors.js";
 import type { WindowUsage } from "../limits/check-limits.js";
 import { type Windows, windowColumnsSql, windowsFromRow, windowsSql } from "../limits/windows.js";
 import { type Paise, paiseFromDecimal } from "../money/index.js";
+import { HEAD_JOIN_SQL } from "./line-hash.js";
 import type { SqlStatement } from "./types.js";
 
 /** The ledger pool's sessions run READ COMMITTED (set once per connection in connection.ts). */
@@ -75,10 +76,8 @@ function lockStatements(ids: number[], w?: Windows): { sql: string; params: unkn
   );
   const userCols = LOCK_COLUMNS.split(", ").map((c) => `u.${c}`);
   const windowCols = w ? [] : [windowColumnsSql()];
-  // The wallet's last line, for its hash (lib/ledger/line-hash.ts): the next line's starts from it.
-  const head = " LEFT JOIN transactions hl ON hl.user_id = u.id AND hl.wallet_seq = u.wallet_seq";
   return {
-    sql: ` SELECT ${[...userCols, "hl.entry_hash AS head_hash", ...cols, ...windowCols].join(", ")} FROM users u${head}${joins.join("")} WHERE u.id IN (?) ORDER BY u.id FOR UPDATE;`,
+    sql: ` SELECT ${[...userCols, "hl.entry_hash AS head_hash", ...cols, ...windowCols].join(", ")} FROM users u${HEAD_JOIN_SQL}${joins.join("")} WHERE u.id IN (?) ORDER BY u.id FOR UPDATE;`,
     params: w ? [w.day, w.month, w.fy, ids] : [ids],
   };
 }

@@ -11,6 +11,7 @@ import type { PoolConnection, RowDataPacket } from "mysql2/promise";
 import type { Windows } from "../limits/windows.js";
 import type { LateWallet, PlannedLine, WalletDelta } from "./apply-legs.js";
 import { injectFault, ledgerFaults } from "./faults.js";
+import { HEAD_JOIN_SQL } from "./line-hash.js";
 import type { LockedWallet } from "./lock-wallets.js";
 import type { PostingInput } from "./types.js";
 import { dec, insertLines, LineChains, lateVars, type Statement } from "./write-lines.js";
@@ -104,7 +105,7 @@ export function buildWrites(
       out.push({
         sql:
           `SELECT u.wallet_balance, u.wallet_seq, u.kyc_status, hl.entry_hash INTO ${x.b}, ${x.s}, ${x.k}, ${x.h}` +
-          ` FROM users u LEFT JOIN transactions hl ON hl.user_id = u.id AND hl.wallet_seq = u.wallet_seq WHERE u.id = ? FOR UPDATE`,
+          ` FROM users u${HEAD_JOIN_SQL} WHERE u.id = ? FOR UPDATE`,
         params: [lw.userId],
       });
     }

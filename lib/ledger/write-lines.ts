@@ -62,16 +62,13 @@ export class LineChains {
 
   /** The entry_hash expression of the wallet's next line; pushes its parameters. */
   next(userId: number, params: unknown[]): string {
-    let v = this.vars.get(userId);
-    let prev = v;
-    if (!v) {
-      v = `@e${this.vars.size}`;
-      this.vars.set(userId, v);
-      const s = this.start(userId);
-      params.push(...s.params);
-      prev = s.sql;
-    }
-    return `${v} := ${lineHashSql(prev as string)}`;
+    const v = this.vars.get(userId);
+    if (v) return `${v} := ${lineHashSql(v)}`;
+    const first = `@e${this.vars.size}`;
+    this.vars.set(userId, first);
+    const s = this.start(userId);
+    params.push(...s.params);
+    return `${first} := ${lineHashSql(s.sql)}`;
   }
 }
 

@@ -5,7 +5,7 @@
  * without the in-memory funds and limit checks between post()'s round trips. A probe, not the ledger.
  */
 import type { Pool } from "mysql2/promise";
-import { lineHashSql } from "../../lib/ledger/line-hash.js";
+import { HEAD_JOIN_SQL, lineHashSql } from "../../lib/ledger/line-hash.js";
 
 const LINE_COLUMNS =
   "user_id, from_account_id, to_account_id, recipient_id, transaction_type, amount, fee_amount, description, " +
@@ -21,11 +21,11 @@ START TRANSACTION;
 INSERT INTO idempotency_keys (user_id, idem_key, request_hash, status_code, response_body, resource_ref, expires_at) VALUES (v_sender, p_idem, REPEAT('a', 64), 201, NULL, p_ref, NOW() + INTERVAL 1 DAY);
 INSERT INTO postings (reference, kind, limits_enforced) VALUES (p_ref, 'p2p', true);
 SET v_pid = LAST_INSERT_ID();
-SELECT u.wallet_balance, u.wallet_seq, u.user_code, hs.entry_hash, d.debit_amount, m.debit_amount, f.debit_amount INTO v_sbal, v_sseq, v_scode, v_shash, v_dday, v_dmonth, v_dfy FROM users u LEFT JOIN transactions hs ON hs.user_id = u.id AND hs.wallet_seq = u.wallet_seq LEFT JOIN wallet_limit_usage d ON d.user_id = u.id AND d.period = 'day' AND d.period_start = v_day LEFT JOIN wallet_limit_usage m ON m.user_id = u.id AND m.period = 'month' AND m.period_start = v_month LEFT JOIN wallet_limit_usage f ON f.user_id = u.id AND f.period = 'fy' AND f.period_start = v_fy WHERE u.id = v_sender FOR UPDATE;
+SELECT u.wallet_balance, u.wallet_seq, u.user_code, hl.entry_hash, d.debit_amount, m.debit_amount, f.debit_amount INTO v_sbal, v_sseq, v_scode, v_shash, v_dday, v_dmonth, v_dfy FROM users u${HEAD_JOIN_SQL} LEFT JOIN wallet_limit_usage d ON d.user_id = u.id AND d.period = 'day' AND d.period_start = v_day LEFT JOIN wallet_limit_usage m ON m.user_id = u.id AND m.period = 'month' AND m.period_start = v_month LEFT JOIN wallet_limit_usage f ON f.user_id = u.id AND f.period = 'fy' AND f.period_start = v_fy WHERE u.id = v_sender FOR UPDATE;
 SELECT kyc_status INTO v_rkyc FROM users WHERE id = v_rcpt;
 UPDATE users SET wallet_balance = v_sbal - p_amount, wallet_seq = v_sseq + 1 WHERE id = v_sender;
 INSERT INTO wallet_limit_usage (user_id, period, period_start, debit_amount, credit_amount, p2p_out_amount) VALUES (v_sender, 'day', v_day, p_amount, 0, p_amount), (v_sender, 'month', v_month, p_amount, 0, p_amount), (v_sender, 'fy', v_fy, p_amount, 0, p_amount) ON DUPLICATE KEY UPDATE debit_amount = debit_amount + VALUES(debit_amount), credit_amount = credit_amount + VALUES(credit_amount), p2p_out_amount = p2p_out_amount + VALUES(p2p_out_amount);
-SELECT u.wallet_balance, u.wallet_seq, hr.entry_hash INTO v_rbal, v_rseq, v_rhash FROM users u LEFT JOIN transactions hr ON hr.user_id = u.id AND hr.wallet_seq = u.wallet_seq WHERE u.id = v_rcpt FOR UPDATE;
+SELECT u.wallet_balance, u.wallet_seq, hl.entry_hash INTO v_rbal, v_rseq, v_rhash FROM users u${HEAD_JOIN_SQL} WHERE u.id = v_rcpt FOR UPDATE;
 INSERT INTO transactions (${LINE_COLUMNS}) VALUES (v_sender, v_sender, v_rcpt, v_rcpt, 'transfer', p_amount, 0, NULL, CONCAT(p_ref, '-D1'), 'wallet', 'completed', NOW(), v_sbal, v_sbal - p_amount, DATE(UTC_TIMESTAMP() + INTERVAL 330 MINUTE), v_scode, 'Transfer', NULL, p_amount, 0, NULL, NULL, NULL, v_pid, v_sseq + 1, NULL, NOW(), ${lineHashSql("IFNULL(v_shash, '')")}), (v_rcpt, v_sender, v_rcpt, v_sender, 'transfer', p_amount, 0, NULL, CONCAT(p_ref, '-C1'), 'wallet', 'completed', NOW(), v_rbal, v_rbal + p_amount, DATE(UTC_TIMESTAMP() + INTERVAL 330 MINUTE), v_rcode, 'Transfer', NULL, 0, p_amount, NULL, NULL, NULL, v_pid, v_rseq + 1, '200000.00', NOW(), ${lineHashSql("IFNULL(v_rhash, '')")});
 UPDATE users SET wallet_balance = v_rbal + p_amount, wallet_seq = v_rseq + 1 WHERE id = v_rcpt;
 SELECT id, reference_number, opening_balance, closing_balance, created_at FROM transactions WHERE posting_id = v_pid;
