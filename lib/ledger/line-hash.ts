@@ -6,8 +6,9 @@
  *
  * It is SQL, written once here, because the database computes it everywhere: in the posting's INSERT
  * (a VALUES list may read the columns set before it in the same row, already converted to their types,
- * so the hash covers exactly what is stored), in the verifier (`t.` columns) and in bench:posting-sql's
- * procedures. A second implementation could drift.
+ * so the hash covers exactly what is stored), in the verifier (`t.` columns), in bench:posting-sql's
+ * procedures and in the benchmark's history generator (a temporary copy of the table, hashed in chain
+ * order). A second implementation could drift.
  *
  * What it adds to the append-only triggers (migration 0008): a line edited or removed by someone who can
  * lift them no longer matches its own hash or its successor's, unless every later hash of that wallet

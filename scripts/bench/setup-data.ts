@@ -6,13 +6,19 @@
  */
 
 import { createHash, randomUUID } from "node:crypto";
-import type { Pool, ResultSetHeader, RowDataPacket } from "mysql2/promise";
+import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from "mysql2/promise";
 import { signAccessToken } from "../../lib/auth/index.js";
 import { newId } from "../../lib/ids.js";
 import { post } from "../../lib/ledger/index.js";
+import { lineHashSql } from "../../lib/ledger/line-hash.js";
 import { paise } from "../../lib/money/index.js";
 
 const sha256Hex = (s: string) => createHash("sha256").update(s).digest("hex");
+
+/** The columns the history generator fills in `transactions`, in its SELECT's order. */
+const LINE_COLUMNS = `user_id, transaction_type, amount, fee_amount, description, reference_number, payment_method,
+  status, processed_at, opening_balance, closing_balance, ledger_date, user_code, ledger_type, debit_amount,
+  credit_amount, posting_id, wallet_seq, created_at, updated_at`;
 
 export type BenchUser = { id: number; userCode: string; token: string };
 
@@ -106,6 +112,11 @@ export async function fundWallets(userIds: number[], amountPaise: number, runId:
  * its own `adjustments` posting, 10 s apart ending now. Posting ids are assigned explicitly (nothing
  * else writes during setup), so the three tables are filled by three independent INSERT … SELECT over
  * MariaDB's built-in sequence tables, in parallel on both cores, without joining back.
+ *
+ * The lines are hash-chained like the ledger's own (line-hash.ts), so the verifier's timing covers
+ * recomputing every hash: they are built in a session's temporary copy of the table (append-only
+ * triggers guard only `transactions`), hashed there by one UPDATE walking the rows in chain order, the
+ * previous hash carried in a session variable, and then copied in.
  */
 export async function generateHistory(
   pool: Pool,
@@ -125,11 +136,11 @@ export async function generateHistory(
   const from = `FROM seq_1_to_${users.length} w JOIN seq_1_to_${perUser} k`;
   const pid = `${base} + (w.seq - 1) * ${perUser} + k.seq`;
   const ts = `NOW() - INTERVAL ((${perUser} - k.seq) * 10) SECOND`;
-  const bulk = async (sql: string, params: unknown[] = []) => {
+  const bulk = async (work: string | ((conn: PoolConnection) => Promise<unknown>), params: unknown[] = []) => {
     const conn = await pool.getConnection();
     try {
       await conn.query("SET SESSION unique_checks = 0, foreign_key_checks = 0");
-      await conn.query(sql, params);
+      await (typeof work === "string" ? conn.query(work, params) : work(conn));
     } finally {
       conn.release();
     }
@@ -140,16 +151,30 @@ export async function generateHistory(
        SELECT ${pid}, CONCAT(?, w.seq, '-', k.seq), 'adjustment', 0 ${from}`,
       [`BH${runId}-`],
     ),
-    bulk(
-      `INSERT INTO transactions (user_id, transaction_type, amount, fee_amount, description, reference_number,
-         payment_method, status, processed_at, opening_balance, closing_balance, ledger_date, user_code, ledger_type,
-         debit_amount, credit_amount, posting_id, wallet_seq, created_at, updated_at)
-       SELECT u.id, 'deposit', 0.01, 0, 'Bench history', CONCAT(?, w.seq, '-', k.seq, '-C1'), 'wallet', 'completed',
-         ${ts}, (k.seq - 1) / 100, k.seq / 100, DATE(${ts} + INTERVAL 330 MINUTE), u.user_code, 'TopIn', 0, 0.01,
-         ${pid}, k.seq, ${ts}, ${ts}
-       ${from} JOIN users u ON u.id = ${first} + w.seq - 1`,
-      [`BH${runId}-`],
-    ),
+    bulk(async (conn) => {
+      await conn.query("CREATE TEMPORARY TABLE bench_history LIKE transactions");
+      await conn.query(
+        `INSERT INTO bench_history (${LINE_COLUMNS})
+         SELECT u.id, 'deposit', 0.01, 0, 'Bench history', CONCAT(?, w.seq, '-', k.seq, '-C1'), 'wallet', 'completed',
+           ${ts}, (k.seq - 1) / 100, k.seq / 100, DATE(${ts} + INTERVAL 330 MINUTE), u.user_code, 'TopIn', 0, 0.01,
+           ${pid}, k.seq, ${ts}, ${ts}
+         ${from} JOIN users u ON u.id = ${first} + w.seq - 1`,
+        [`BH${runId}-`],
+      );
+      // Every wallet's chain starts at wallet_seq 1 (fresh wallets), so the variable needs no reset. It
+      // starts as a 64-character string: the statement types a user variable from its value beforehand,
+      // and an unset one would make IF() a zero-length string, cutting every carried hash to ''.
+      await conn.query("SET @bench_h = REPEAT('-', 64)");
+      await conn.query(
+        `UPDATE bench_history SET entry_hash = (@bench_h := ${lineHashSql("IF(wallet_seq = 1, '', @bench_h)")})
+         ORDER BY user_id, wallet_seq`,
+      );
+      await conn.query(
+        `INSERT INTO transactions (${LINE_COLUMNS}, entry_hash)
+         SELECT ${LINE_COLUMNS}, entry_hash FROM bench_history ORDER BY user_id, wallet_seq`,
+      );
+      await conn.query("DROP TEMPORARY TABLE bench_history");
+    }),
     bulk(`INSERT INTO system_ledger_entries (posting_id, account, debit_amount, credit_amount)
        SELECT ${pid}, 'adjustments', 0.01, 0 ${from}`),
   ]);
