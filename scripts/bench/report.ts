@@ -48,3 +48,12 @@ export function printReport(opts: { title: string; phases: Phase[]; notes: strin
 
 export const mark = (pass: boolean) => (pass ? "PASS" : "MISS");
 export const p99 = (r: LoadResult) => percentile(r.latencies, 99);
+
+/** A verifier run's slowest checks, e.g. "posting_sums_to_zero 4.1 s, line_hash 3.0 s, …". */
+export function slowestChecks(checkMs: Record<string, number>, count = 4): string {
+  return Object.entries(checkMs)
+    .sort(([, a], [, b]) => b - a)
+    .slice(0, count)
+    .map(([name, ms]) => `${name} ${(ms / 1000).toFixed(1)} s`)
+    .join(", ");
+}

@@ -21,7 +21,7 @@ import { startLoadProcess } from "./load-process.js";
 import { phaseMeter } from "./measure-phase.js";
 import { startBenchProcesses } from "./processes.js";
 import { prepareRawTables, rawTransferLoop } from "./raw-ceiling.js";
-import { mark, p99, printReport } from "./report.js";
+import { mark, p99, printReport, slowestChecks } from "./report.js";
 import { settle } from "./settle.js";
 
 const knob = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -82,7 +82,7 @@ try {
   // A clean checkpoint before the write phases, for the incremental run at the end to start from.
   const checkpoint = await runVerification("full", { on: verifyConn });
   log(
-    `verifier checkpoint (full, ${lines} lines): ${checkpoint.ok ? "clean" : "VIOLATIONS"} in ${(checkpoint.durationMs / 1000).toFixed(1)} s`,
+    `verifier checkpoint (full, ${lines} lines): ${checkpoint.ok ? "clean" : "VIOLATIONS"} in ${(checkpoint.durationMs / 1000).toFixed(1)} s (${slowestChecks(checkpoint.checkMs)})`,
   );
 
   const auth = (u: { token: string }) => ({ authorization: `Bearer ${u.token}` });
@@ -149,6 +149,7 @@ try {
   const verdict = await verifyLedger(verifyConn).catch((error: Error) => ({
     ok: false,
     violations: [{ check: "verifier_error", detail: error.message }],
+    checkMs: {},
   }));
   const verifySeconds = (Date.now() - v0) / 1000;
   log(`verifier: ${verdict.ok ? "clean" : `${verdict.violations.length} violations`} in ${verifySeconds.toFixed(1)} s`);
@@ -213,6 +214,7 @@ try {
       "API cpu = cores the API process kept busy / its CPU ms per request (the load generator, the Upstash bridge",
       "and MariaDB are other processes); CPU per request is the figure that stays comparable on a busy machine.",
       `ledger verifier after the run: ${verdict.ok ? "clean (all checks)" : `${verdict.violations.length} VIOLATIONS`} in ${verifySeconds.toFixed(1)} s;`,
+      `  slowest checks: ${slowestChecks(verdict.checkMs)}`,
       `  incremental from the pre-run checkpoint (${newLines} new lines): ${incremental.ok ? "clean" : "VIOLATIONS"} in ${(incremental.durationMs / 1000).toFixed(2)} s`,
       `box speed probe (scripts/bench/box-speed.ts, CPU ms, lower = faster; 1,430 on a quiet host): ${speedAtStart.toFixed(0)} at the start, ${speedAtEnd.toFixed(0)} at the end`,
       `total ${((Date.now() - started) / 1000).toFixed(0)} s`,

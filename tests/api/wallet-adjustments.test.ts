@@ -9,6 +9,7 @@ import * as adjustRoute from "../../api/admin/wallets/[userId]/adjustments.js";
 import { auditLogs } from "../../db/schema/index.js";
 import { db } from "../../lib/db/index.js";
 import { newId } from "../../lib/ids.js";
+import { CHECKS } from "../../lib/ledger/verify/checks.js";
 import { getBalance } from "../../lib/wallet/get-balance.js";
 import type { TransactionView } from "../../lib/wallet/transaction-view.js";
 import { createTestUser } from "../helpers/factories.js";
@@ -116,6 +117,8 @@ describe("GET /api/admin/ledger/verify", () => {
       scope: "full",
       durationMs: expect.any(Number),
       checked: { from: { lines: 0, system: 0, postings: 0 }, to: everything },
+      // Every check's time, by name: where a full run's time goes as the ledger grows.
+      checkMs: Object.fromEntries(CHECKS.map((c) => [c.name, expect.any(Number)])),
     });
     expect(Number.isNaN(Date.parse(res.body.checkedAt))).toBe(false);
     expect((await call(verifyRoute, { path: "/api/admin/ledger/verify", token: user.token })).status).toBe(403);

@@ -1,5 +1,5 @@
 // GET /api/admin/ledger/verify?scope=full|incremental — runs the ledger invariant checks (admin), records
-// the run as a checkpoint → {ok, violations, checkedAt, scope, durationMs, checked: {from, to}}
+// the run as a checkpoint → {ok, violations, checkedAt, scope, durationMs, checked: {from, to}, checkMs}
 import { requireUser } from "../../../lib/auth/index.js";
 import { json, methods } from "../../../lib/http/index.js";
 import { runVerification, verificationView, verifyQuerySchema } from "../../../lib/ledger/index.js";

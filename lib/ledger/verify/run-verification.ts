@@ -29,6 +29,8 @@ export type VerificationRun = VerifyResult & {
   durationMs: number;
   /** Exclusive lower and inclusive upper ids of the ledger rows this run checked, per table. */
   checked: { from: Watermarks; to: Watermarks };
+  /** Milliseconds per check, by name. */
+  checkMs: Record<string, number>;
 };
 
 /** How long run records are kept (the cron adds 288 a day); an incremental base is never that old. */
@@ -80,7 +82,8 @@ export async function runVerification(
     postingsFrom: from.postings,
     postingsTo: to.postings,
   });
-  return { ok: run.ok, violations: run.violations, scope, startedAt: run.startedAt, durationMs, checked: { from, to } };
+  const { ok, violations, startedAt, checkMs } = run;
+  return { ok, violations, scope, startedAt, durationMs, checked: { from, to }, checkMs };
 }
 
 /** Deletes run records past retention, a bounded batch per call (housekeeping cron). */

@@ -14,5 +14,6 @@ export function verificationView(run: VerificationRun) {
     scope: run.scope,
     durationMs: run.durationMs,
     checked: run.checked,
+    checkMs: run.checkMs,
   };
 }
