@@ -27,21 +27,29 @@ export function parseCached(raw: unknown): Cached {
   return (typeof raw === "string" ? JSON.parse(raw) : raw) as Cached;
 }
 
+const keyReused = () =>
+  new AppError("IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was already used with a different request.");
+
 /** Turns a final answer into the response (success) or the thrown error (business rejection). */
 export function answer(cached: Cached, hash: string, replayed: boolean): Response {
-  if (cached.h !== hash) {
-    throw new AppError("IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was already used with a different request.");
-  }
+  if (cached.h !== hash) throw keyReused();
   const headers = replayed ? REPLAYED : {};
   if (cached.e) throw new AppError(cached.e.code, cached.e.message, { headers });
   return json(cached.b, cached.s, headers);
 }
 
-/** The durable record as a final answer; `reload` rebuilds a success body recorded by reference only. */
+/**
+ * The durable record as the final answer to the request hashed `hash`; `reload` rebuilds a success body
+ * recorded by reference only. A different request gets 422 before `reload` runs: reload reads with the
+ * current request's parameters (its user, its payment), which only describe the recorded effect when
+ * the request is the same one.
+ */
 export async function fromRecord(
   record: IdempotencyRecord,
+  hash: string,
   reload: ((resourceRef: string) => Promise<unknown>) | undefined,
 ): Promise<Cached> {
+  if (record.requestHash !== hash) throw keyReused();
   const parsed = record.responseBody === null ? undefined : (JSON.parse(record.responseBody) as unknown);
   if (record.statusCode >= 400) {
     const e = parsed as { code: ErrorCode; message: string };

@@ -18,7 +18,12 @@ import { json } from "../http/respond.js";
 import { logger } from "../log.js";
 import { redisUnavailable } from "../redis.js";
 import { answer, type Cached, FINAL_ERROR_CODES, fromRecord, parseCached } from "./final-answer.js";
-import { findIdempotencyRecord, idempotencyRecordStatement, insertIdempotencyRecord } from "./records.js";
+import {
+  findIdempotencyRecord,
+  type IdempotencyRecord,
+  idempotencyRecordStatement,
+  insertIdempotencyRecord,
+} from "./records.js";
 import { beginGate, finishGate, type GateKeys, type GateState } from "./redis-gate.js";
 import { type IdempotentRequest, requestHash } from "./request-hash.js";
 
@@ -49,6 +54,13 @@ export type IdempotencyOptions = {
    * released untouched and its error (RATE_LIMITED, SERVICE_UNAVAILABLE) is the answer.
    */
   alongside?: () => Promise<unknown>;
+  /**
+   * Look for the durable record before running, when Redis has no copy. For routes whose `run` acts
+   * before its claim commits (an admin refund reserves a refund row and a hold, and a repeat would meet
+   * "already refunded"): one more indexed read, so the hot P2P path, whose claim rides in the posting's
+   * first round trip, does without it.
+   */
+  recordFirst?: boolean;
 };
 
 /**
@@ -93,7 +105,7 @@ export async function withIdempotency(
   if (state[0] === "busy") {
     // The holder may have finished while its cache write failed: the durable record decides.
     const record = await findIdempotencyRecord(db, scope.userId, scope.key);
-    if (record) return answer(await fromRecord(record, options.reload), hash, true);
+    if (record) return answer(await fromRecord(record, hash, options.reload), hash, true);
     throw new AppError("REQUEST_IN_PROGRESS", "A request with this Idempotency-Key is still being processed.", {
       headers: { "retry-after": "1" },
     });
@@ -132,27 +144,45 @@ export async function withIdempotency(
     },
   };
 
+  const findRecord = () => findIdempotencyRecord(db, scope.userId, scope.key);
+  /** The record a duplicate-key `error` proved exists. */
+  const existingRecord = async (error: unknown) => {
+    const record = await findRecord();
+    if (!record) throw error;
+    return record;
+  };
+  /**
+   * The key already has a durable answer (Redis had lost its copy, or another request committed first):
+   * that answer is the key's, whatever this run met. A different request gets 422 and caches nothing.
+   */
+  const replayDurable = async (record: IdempotencyRecord): Promise<Response> => {
+    const cached = await fromRecord(record, hash, options.reload);
+    await finish(cached);
+    return answer(cached, hash, true);
+  };
+
   try {
+    const earlier = options.recordFirst ? await findRecord() : undefined;
+    if (earlier) return await replayDurable(earlier);
     let result: { status: number; body: unknown };
     try {
       result = await run(claim);
     } catch (error) {
-      if (isDuplicateKey(error, "uq_idempotency_user_key")) {
-        // Another request with this key committed first (e.g. after our Redis lock had expired).
-        const record = await findIdempotencyRecord(db, scope.userId, scope.key);
-        if (!record) throw error;
-        const cached = await fromRecord(record, options.reload);
-        await finish(cached);
-        return answer(cached, hash, true);
-      }
+      // The posting's own record hit the unique key: another request with this key committed first.
+      if (isDuplicateKey(error, "uq_idempotency_user_key")) return await replayDurable(await existingRecord(error));
       if (!isAppError(error) || !FINAL_ERROR_CODES.has(error.code)) throw error;
+      // A rejection met before the posting (the route's own checks: KYC, recipient, load cap) may be a
+      // retry of a request that already succeeded: it must replay that answer, not the new rejection.
       const cached: Cached = { h: hash, s: ERROR_STATUS[error.code], e: { code: error.code, message: error.message } };
-      await recordAfter(scope, cached);
+      if (!(await recordAfter(scope, cached))) return await replayDurable(await existingRecord(error));
       await finish(cached);
       throw error;
     }
     const cached: Cached = { h: hash, s: result.status, b: result.body };
-    if (!recorded) await recordAfter(scope, cached);
+    if (!recorded && !(await recordAfter(scope, cached))) {
+      // Only a route that never calls claim gets here, and then the effect ran twice: say so loudly.
+      logger.error({ userId: scope.userId }, "idempotency: a run without a claimed record repeated a recorded key");
+    }
     // The answer is durable already; caching it must not delay the response (a retry arriving before
     // the cache is written finds the lock, then the MySQL record, and replays from there).
     afterResponse(finish(cached, true));
@@ -163,8 +193,11 @@ export async function withIdempotency(
   }
 }
 
-/** Records an answer outside any posting (rejections, effects without a shared transaction). */
-async function recordAfter(scope: IdempotencyScope, cached: Cached): Promise<void> {
+/**
+ * Records an answer outside any posting (rejections, effects without a shared transaction). False: the
+ * key already had a record, which stays the key's answer.
+ */
+async function recordAfter(scope: IdempotencyScope, cached: Cached): Promise<boolean> {
   try {
     await insertIdempotencyRecord(db, {
       userId: scope.userId,
@@ -174,8 +207,9 @@ async function recordAfter(scope: IdempotencyScope, cached: Cached): Promise<voi
       responseBody: JSON.stringify(cached.e ?? cached.b),
       resourceRef: null,
     });
+    return true;
   } catch (error) {
-    if (!isDuplicateKey(error)) throw error;
-    logger.warn({ userId: scope.userId }, "idempotency: record already present (concurrent request with one key)");
+    if (!isDuplicateKey(error, "uq_idempotency_user_key")) throw error;
+    return false;
   }
 }

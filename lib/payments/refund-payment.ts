@@ -130,6 +130,6 @@ export async function refundPayment(input: RefundInput): Promise<Response> {
       if (!refund) throw new AppError("NOT_FOUND", "Refund not found.");
       return { status: 202, body: toRefundResponse(refund) };
     },
-    { reload, alongside: input.rateLimit },
+    { reload, alongside: input.rateLimit, recordFirst: true },
   );
 }

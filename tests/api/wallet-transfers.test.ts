@@ -6,9 +6,11 @@
 import { and, count, eq } from "drizzle-orm";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import * as transfersRoute from "../../api/wallet/transfers.js";
-import { transactions } from "../../db/schema/index.js";
+import { transactions, users } from "../../db/schema/index.js";
+import { afterResponseSettled } from "../../lib/after-response.js";
 import { db } from "../../lib/db/index.js";
 import { newId } from "../../lib/ids.js";
+import { redis } from "../../lib/redis.js";
 import { getBalance } from "../../lib/wallet/get-balance.js";
 import { istDate } from "../../lib/wallet/ist-dates.js";
 import type { TransactionView } from "../../lib/wallet/transaction-view.js";
@@ -116,6 +118,37 @@ describe("POST /api/wallet/transfers", () => {
     expect(await debits(a.id)).toBe(1);
     expect(await debits(c.id)).toBe(1);
     expect((await getBalance(db, b.id)).balancePaise).toBe(2_000);
+    await expectLedgerClean();
+  });
+
+  it("a retry after Redis lost its copy replays the first answer even when the route's own checks now fail", async () => {
+    const [a, b] = await Promise.all([createTestUser(), createTestUser()]);
+    await fundWallet(a.id, 10_000);
+    const key = newId("idem");
+    const body = { recipient: b.phone, amountPaise: 1_000 };
+    const first = await send(a.token, body, key);
+    expect(first.status).toBe(201);
+    await afterResponseSettled();
+    await redis.del(...(await redis.keys(`idem:${a.id}:*`))); // the 1-hour Redis copy is gone; MySQL keeps 24 h
+    // The recipient's lookup now fails (404) before any posting: the key's answer is still the transfer.
+    await db
+      .update(users)
+      .set({ phone: `7${String(b.id).padStart(9, "0")}` })
+      .where(eq(users.id, b.id));
+    const retry = await send(a.token, body, key);
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get("idempotent-replayed")).toBe("true");
+    expect(retry.body).toEqual(first.body);
+    // Another body under the key is 422, not its own 404, and caches nothing over the first answer.
+    const other = await send(a.token, { recipient: "9000000001", amountPaise: 1_000 }, key);
+    expect(other.status).toBe(422);
+    expect(other.body.error?.code).toBe("IDEMPOTENCY_KEY_REUSED");
+    await afterResponseSettled();
+    const again = await send(a.token, body, key);
+    expect([again.status, again.headers.get("idempotent-replayed")]).toEqual([201, "true"]);
+    expect(again.body).toEqual(first.body);
+    expect(await debits(a.id)).toBe(1);
+    expect((await getBalance(db, b.id)).balancePaise).toBe(1_000);
     await expectLedgerClean();
   });
 

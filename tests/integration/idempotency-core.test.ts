@@ -146,6 +146,48 @@ describe("withIdempotency", () => {
     expect(retried).toEqual({ status: 201, replayed: null, body: { entityId, done: true } });
   });
 
+  it("with Redis's copy gone, a retry that meets a rejection replays the recorded answer; another body is 422 unreloaded", async () => {
+    const userId = freshUser();
+    const key = newId("k");
+    const entityId = newId("e", 6);
+    const reloads: string[] = [];
+    const reload = async (ref: string) => {
+      reloads.push(ref);
+      return { entityId, done: true };
+    };
+    const byRef = (claim: Parameters<Parameters<typeof withIdempotency>[1]>[0]) =>
+      withTransaction(async ({ tx }) => {
+        await claim.record(tx, { status: 201, resourceRef: entityId });
+        await recordAudit(tx, { actorUserId: null, action: "test.effect", entityType: "test", entityId });
+        return { status: 201, body: { entityId, done: true } };
+      });
+    // A route's own check that now fails before its posting (a load cap reached since, a recipient gone).
+    const checkFails = async () => {
+      throw new AppError("LIMIT_EXCEEDED", "Monthly loading limit reached.");
+    };
+    await withIdempotency({ userId, key, request: request({ v: 1 }) }, byRef, { reload });
+    await cacheWritten();
+    await redis.del(...(await redis.keys(`idem:${userId}:*`)));
+
+    const other = await outcome(withIdempotency({ userId, key, request: request({ v: 2 }) }, checkFails, { reload }));
+    expect(other).toMatchObject({ status: 422, body: { code: "IDEMPOTENCY_KEY_REUSED" } });
+    expect(reloads).toEqual([]); // reload reads with this request's parameters: never for another request
+    const retry = await outcome(withIdempotency({ userId, key, request: request({ v: 1 }) }, checkFails, { reload }));
+    expect(retry).toEqual({ status: 201, replayed: "true", body: { entityId, done: true } });
+    expect(reloads).toEqual([entityId]);
+    // That replay put the first answer back in Redis: the next retry never reaches the failing check.
+    let ran = false;
+    const cached = await outcome(
+      withIdempotency({ userId, key, request: request({ v: 1 }) }, async () => {
+        ran = true;
+        return checkFails();
+      }),
+    );
+    expect(cached).toEqual({ status: 201, replayed: "true", body: { entityId, done: true } });
+    expect(ran).toBe(false);
+    expect(await effects(entityId)).toBe(1);
+  });
+
   it("the unique key stops a duplicate even when the Redis lock is gone mid-flight", async () => {
     const userId = freshUser();
     const key = newId("k");

@@ -10,6 +10,7 @@ import { paymentRefunds, users } from "../../db/schema/index.js";
 import { db } from "../../lib/db/index.js";
 import { post } from "../../lib/ledger/index.js";
 import { paise } from "../../lib/money/index.js";
+import { redis } from "../../lib/redis.js";
 import { createTestUser, type TestUser } from "../helpers/factories.js";
 import { testRef } from "../helpers/ledger.js";
 import {
@@ -70,6 +71,14 @@ describe("admin refunds", () => {
     const replay = await refund(id, 20_000, admin, "full-refund-key");
     expect(replay.headers.get("idempotent-replayed")).toBe("true");
     expect(replay.body.refundId).toBe(res.body.refundId);
+    // With Redis's copy gone the durable record answers, before a second refund row or hold is reserved
+    // (a rerun would also meet "nothing left to refund" and answer 409).
+    await redis.del(...(await redis.keys(`idem:${admin.id}:*`)));
+    const fromRecord = await refund(id, 20_000, admin, "full-refund-key");
+    expect([fromRecord.status, fromRecord.headers.get("idempotent-replayed")]).toEqual([202, "true"]);
+    expect(fromRecord.body.refundId).toBe(res.body.refundId);
+    expect(await db.select().from(paymentRefunds).where(eq(paymentRefunds.paymentId, id))).toHaveLength(1);
+    expect(await heldOf(user.id)).toBe(20_000);
 
     await sim(`/refunds/${res.body.refundId}/complete`);
     await waitFor(async () => (await refundRow(res.body.refundId))?.status === "completed", 5000, "refund completed");
