@@ -118,7 +118,8 @@ export function applyLegs(
     delta.balanceAfterCreditPaise = credited ? w.balancePaise : null;
     if (enforce) {
       try {
-        checkLimits(w, w.usage, delta);
+        // Held money counts as spent, as when the hold was placed (create-hold.ts).
+        checkLimits(w, w.usage, { ...delta, heldPaise: w.heldPaise });
       } catch (error) {
         throw relabel(error, input, w.id);
       }

@@ -32,6 +32,12 @@ export type Movement = {
   p2pOutPaise: number;
   /** Balance after the posting, when it contains a credit (checked against the tier's cap). */
   balanceAfterCreditPaise: number | null;
+  /**
+   * Money the wallet's active holds reserve: counted as already spent in the debit windows until each
+   * hold resolves (its capture then records the usage), so a debit cannot take limit room that a
+   * pending withdrawal or bill has reserved.
+   */
+  heldPaise?: number;
 };
 
 export type EffectiveLimits = {
@@ -79,10 +85,10 @@ export function checkLimits(subject: LimitSubject, usage: WindowUsage, movement:
   }
   if (movement.debitPaise > 0) {
     const d = movement.debitPaise;
-    if (usage.day.debitPaise + d > limits.dailyDebitPaise)
-      throw exceeded("Daily debit limit", limits.dailyDebitPaise, usage.day.debitPaise, d);
-    if (usage.month.debitPaise + d > limits.monthlyDebitPaise)
-      throw exceeded("Monthly debit limit", limits.monthlyDebitPaise, usage.month.debitPaise, d);
+    const held = movement.heldPaise ?? 0;
+    const [day, month] = [usage.day.debitPaise + held, usage.month.debitPaise + held];
+    if (day + d > limits.dailyDebitPaise) throw exceeded("Daily debit limit", limits.dailyDebitPaise, day, d);
+    if (month + d > limits.monthlyDebitPaise) throw exceeded("Monthly debit limit", limits.monthlyDebitPaise, month, d);
   }
   if (movement.loadPaise > 0) {
     const c = movement.loadPaise;

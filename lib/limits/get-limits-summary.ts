@@ -7,8 +7,9 @@ import { readLimitState } from "./read-limit-state.js";
 export type LimitsSummary = {
   tier: TierName;
   kycStatus: string | null;
-  daily: { limitPaise: Paise; usedPaise: Paise };
-  monthly: { limitPaise: Paise; usedPaise: Paise };
+  /** `heldPaise`: reserved by active holds and counted as used until they resolve (check-limits.ts). */
+  daily: { limitPaise: Paise; usedPaise: Paise; heldPaise: Paise };
+  monthly: { limitPaise: Paise; usedPaise: Paise; heldPaise: Paise };
   monthlyLoad: { limitPaise: Paise | null; usedPaise: Paise };
   yearlyLoad: { limitPaise: Paise | null; usedPaise: Paise };
   p2p: { allowed: boolean; monthlyLimitPaise: Paise; usedPaise: Paise };
@@ -24,8 +25,8 @@ export async function getLimitsSummary(userId: number): Promise<LimitsSummary> {
   return {
     tier: tier.tier,
     kycStatus: s.kycStatus,
-    daily: { limitPaise: eff.dailyDebitPaise, usedPaise: paise(s.usage.day.debitPaise) },
-    monthly: { limitPaise: eff.monthlyDebitPaise, usedPaise: paise(s.usage.month.debitPaise) },
+    daily: { limitPaise: eff.dailyDebitPaise, usedPaise: paise(s.usage.day.debitPaise), heldPaise: s.heldPaise },
+    monthly: { limitPaise: eff.monthlyDebitPaise, usedPaise: paise(s.usage.month.debitPaise), heldPaise: s.heldPaise },
     monthlyLoad: { limitPaise: tier.monthlyCreditPaise, usedPaise: paise(s.usage.month.creditPaise) },
     yearlyLoad: { limitPaise: tier.yearlyCreditPaise, usedPaise: paise(s.usage.fy.creditPaise) },
     p2p: {

@@ -4,7 +4,7 @@ import type { RowDataPacket } from "mysql2";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { users } from "../../db/schema/index.js";
 import { db, pool } from "../../lib/db/index.js";
-import { assertCanLoad, createHold, getLimitsSummary, post } from "../../lib/ledger/index.js";
+import { assertCanLoad, createHold, getLimitsSummary, post, voidHold } from "../../lib/ledger/index.js";
 import { windowColumnsSql, windowsFromRow } from "../../lib/limits/windows.js";
 import { paise } from "../../lib/money/index.js";
 import { transfer } from "../../lib/wallet/transfer.js";
@@ -106,6 +106,16 @@ describe("limits", () => {
         reason: "bill",
       }),
     ).rejects.toMatchObject({ code: "LIMIT_EXCEEDED" });
+    // ... and for a posting's debit: with ₹100 held, ₹100 of the day's ₹500 is left for a transfer.
+    const held = await holdFor(u.id, 10_000);
+    await expect(
+      transfer({ senderId: u.id, recipient: other.userCode, amountPaise: paise(10_001) }),
+    ).rejects.toMatchObject({
+      code: "LIMIT_EXCEEDED",
+      message: "Daily debit limit of ₹500.00 exceeded: ₹100.00 left, ₹100.01 requested.",
+    });
+    expect((await getLimitsSummary(u.id)).daily).toEqual({ limitPaise: 50_000, usedPaise: 30_000, heldPaise: 10_000 });
+    await voidHold({ holdId: held.id, reason: "test" });
     const s = await getLimitsSummary(u.id);
     expect(s).toMatchObject({
       tier: "full_kyc",

@@ -31,7 +31,9 @@ export function predictTransfer(s: ModelUser, r: ModelUser, amt: number): string
   if (s.balance - amt < 0 || s.balance - amt < s.held) return "INSUFFICIENT_FUNDS";
   const st = LIMIT_TIERS[s.kyc];
   if (s.p2p + amt > st.monthlyP2pPaise) return "LIMIT_EXCEEDED";
-  if (s.dayDebit + amt > daily(s) || s.monthDebit + amt > monthly(s)) return "LIMIT_EXCEEDED";
+  // Held money counts as spent in the debit windows, as for a new hold.
+  const pending = amt + s.held;
+  if (s.dayDebit + pending > daily(s) || s.monthDebit + pending > monthly(s)) return "LIMIT_EXCEEDED";
   const rt = LIMIT_TIERS[r.kyc];
   if (rt.monthlyCreditPaise !== null && r.loadMonth + amt > rt.monthlyCreditPaise) return "LIMIT_EXCEEDED";
   if (r.balance + amt > rt.maxBalancePaise) return "LIMIT_EXCEEDED";

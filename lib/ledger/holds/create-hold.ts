@@ -68,10 +68,11 @@ async function reserve(conn: PoolConnection, i: CreateHoldInput): Promise<Hold> 
       };
     }
     const movement = {
-      debitPaise: i.amountPaise + wallet.heldPaise,
+      debitPaise: i.amountPaise,
       loadPaise: 0,
       p2pOutPaise: 0,
       balanceAfterCreditPaise: null,
+      heldPaise: wallet.heldPaise,
     };
     checkLimits(wallet, usage, movement);
   }
