@@ -6,7 +6,7 @@ export { assertCanLoad, getLimitsSummary, type LimitsSummary } from "../limits/i
 export { closeLedgerPool } from "./connection.js";
 export { captureHold } from "./holds/capture-hold.js";
 export { createHold } from "./holds/create-hold.js";
-export { sweepExpiredHolds, voidHold } from "./holds/release-hold.js";
+export { sweepExpiredHolds, voidHold, voidHoldByReference } from "./holds/release-hold.js";
 export { post, postOnConnection } from "./post.js";
 export { systemAccountBalance } from "./system-accounts.js";
 export type {

@@ -21,7 +21,7 @@ import { type Paise, subPaise } from "../money/index.js";
 import { toRefundResponse } from "./mappers.js";
 import { findRefund, refundUsage } from "./queries.js";
 import { sendRefund } from "./send-refund.js";
-import { settleRefund } from "./settle-refund.js";
+import { refundHoldReference, settleRefund } from "./settle-refund.js";
 
 const HOLD_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
@@ -108,7 +108,7 @@ export async function refundPayment(input: RefundInput): Promise<Response> {
         const hold = await createHold({
           userId: r.userId,
           amountPaise: input.amountPaise,
-          reference: `refund:${r.merchantRefundId}`,
+          reference: refundHoldReference(r.merchantRefundId),
           expiresAt: new Date(Date.now() + HOLD_TTL_MS),
           reason: `PhonePe refund ${r.merchantRefundId}`,
         });

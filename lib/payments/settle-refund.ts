@@ -16,6 +16,9 @@ import { findRefund, isRefundOpen, OPEN_REFUND_STATUSES } from "./queries.js";
 
 class AlreadySettled extends Error {}
 
+/** The ledger hold an admin refund reserves its wallet debit under: one per refund, found by this. */
+export const refundHoldReference = (merchantRefundId: string) => `refund:${merchantRefundId}`;
+
 async function closeRow(
   tx: Database,
   refundId: number,

@@ -2,22 +2,30 @@
 import { eq, sql } from "drizzle-orm";
 import { paymentRefunds } from "../../db/schema/payment-refunds.js";
 import { db } from "../db/index.js";
+import { voidHoldByReference } from "../ledger/index.js";
 import { logger } from "../log.js";
 import { getRefundStatus, isPhonePeError, PhonePeInvalidRequestError } from "../phonepe/index.js";
 import { findRefund, isRefundOpen } from "./queries.js";
 import { nextCheckAt } from "./schedule.js";
 import { sendRefund } from "./send-refund.js";
-import { markRefundConfirmed, settleRefund } from "./settle-refund.js";
+import { markRefundConfirmed, refundHoldReference, settleRefund } from "./settle-refund.js";
 
-/** A refund row that never got its hold (crash between reservation and hold) is void after this. */
+/** A refund row whose hold was never linked (the request died part-way) is void after this. */
 const ORPHAN_MS = 2 * 60_000;
 
 export async function syncRefund(refundId: number, now = new Date()): Promise<void> {
   const refund = await findRefund(db, refundId);
   if (!refund || !isRefundOpen(refund)) return;
   if (refund.kind === "admin" && refund.holdId === null) {
-    if (now.getTime() - (refund.createdAt ?? now).getTime() > ORPHAN_MS)
+    if (now.getTime() - (refund.createdAt ?? now).getTime() > ORPHAN_MS) {
+      // It may have died after its hold committed and before linking it: release that money by the
+      // hold's reference, or the customer's balance stays frozen until the hold expires (30 days).
+      await voidHoldByReference({
+        reference: refundHoldReference(refund.merchantRefundId),
+        reason: "refund not recorded",
+      });
       await settleRefund(refund.id, "failed", "NO_HOLD");
+    }
     return;
   }
   if (!refund.providerAccepted) {

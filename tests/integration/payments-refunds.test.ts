@@ -8,11 +8,13 @@ import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { paymentRefunds, users } from "../../db/schema/index.js";
 import { db } from "../../lib/db/index.js";
-import { post } from "../../lib/ledger/index.js";
+import { createHold, post } from "../../lib/ledger/index.js";
 import { paise } from "../../lib/money/index.js";
+import { refundHoldReference } from "../../lib/payments/settle-refund.js";
+import { syncRefund } from "../../lib/payments/sync-refund.js";
 import { redis } from "../../lib/redis.js";
 import { createTestUser, type TestUser } from "../helpers/factories.js";
-import { testRef } from "../helpers/ledger.js";
+import { expectLedgerClean, testRef } from "../helpers/ledger.js";
 import {
   auditActions,
   type Body,
@@ -135,6 +137,39 @@ describe("admin refunds", () => {
     await waitFor(async () => (await refundRow(res.body.refundId))?.status === "completed", 5000, "refund completed");
     expect(await balanceOf(user.id)).toBe(0);
     expect(await heldOf(user.id)).toBe(0);
+  });
+
+  it("a refund request that died between its hold and its record has the hold released by the reconciler", async () => {
+    const { user, id } = await paidTopUp(9_000);
+    // What the request left: its refund row (unlinked) and its committed hold, nothing sent to PhonePe.
+    const merchantRefundId = `NXR-${id}-1`;
+    const [row] = await db
+      .insert(paymentRefunds)
+      .values({
+        paymentId: id,
+        userId: user.id,
+        merchantRefundId,
+        amount: paise(4_000),
+        kind: "admin",
+        reason: "customer request",
+        requestedBy: admin.id,
+        nextCheckAt: new Date(Date.now() - 1000),
+      })
+      .$returningId();
+    await createHold({
+      userId: user.id,
+      amountPaise: paise(4_000),
+      reference: refundHoldReference(merchantRefundId),
+      expiresAt: new Date(Date.now() + 30 * 86_400_000),
+      reason: "PhonePe refund",
+    });
+    expect(await heldOf(user.id)).toBe(4_000);
+    await syncRefund(row?.id ?? 0, new Date(Date.now() + 3 * 60_000));
+    expect(await refundRow(merchantRefundId)).toMatchObject({ status: "failed", errorCode: "NO_HOLD" });
+    expect(await heldOf(user.id)).toBe(0);
+    expect(await balanceOf(user.id)).toBe(9_000);
+    expect((await simCalls()).filter((c) => c.target === "refund")).toHaveLength(0);
+    await expectLedgerClean();
   });
 
   it("money already spent → 422 INSUFFICIENT_FUNDS, nothing sent to PhonePe; bad requests are rejected", async () => {

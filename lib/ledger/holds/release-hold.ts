@@ -41,6 +41,16 @@ export async function voidHold(i: { holdId: number; reason: string }): Promise<H
 }
 
 /**
+ * Voids the hold reserved under `reference`, if there is one: for a caller that died after the hold
+ * committed but before it kept the hold's id. Null when no hold has that reference.
+ */
+export async function voidHoldByReference(i: { reference: string; reason: string }): Promise<Hold | null> {
+  const [rows] = await pool.query<RowDataPacket[]>("SELECT id FROM wallet_holds WHERE reference = ?", [i.reference]);
+  const id = rows[0]?.id;
+  return id === undefined ? null : voidHold({ holdId: Number(id), reason: i.reason });
+}
+
+/**
  * Expires every active hold whose `expires_at` has passed (database time unless `now` is given) and
  * returns how many this call expired. Safe to run concurrently and repeatedly (cron).
  */
