@@ -6,12 +6,30 @@ import { eq, sql } from "drizzle-orm";
 import { paymentRefunds } from "../../db/schema/payment-refunds.js";
 import { db } from "../db/index.js";
 import { logger } from "../log.js";
-import { createRefund, isPhonePeError, PhonePeInvalidRequestError } from "../phonepe/index.js";
+import { createRefund, getRefundStatus, isPhonePeError, PhonePeInvalidRequestError } from "../phonepe/index.js";
 import { findPayment, findRefund, isRefundOpen } from "./queries.js";
 import { nextCheckAt } from "./schedule.js";
 import { markRefundConfirmed, settleRefund } from "./settle-refund.js";
 
-const DUPLICATE = /DUPLICATE|Duplicated/i;
+/**
+ * After a 4xx to a refund request: does PhonePe have a refund with this id? Yes → it is tracked by
+ * status from now on (the reconciler settles it). Unreachable → not known either way: retry later.
+ */
+async function knownToPhonePe(merchantRefundId: string, refundId: number, now: Date): Promise<boolean> {
+  try {
+    await getRefundStatus(merchantRefundId);
+  } catch (error) {
+    if (error instanceof PhonePeInvalidRequestError) return false;
+    if (!isPhonePeError(error)) throw error;
+    await db
+      .update(paymentRefunds)
+      .set({ nextCheckAt: new Date(now.getTime() + 5_000), checkCount: sql`${paymentRefunds.checkCount} + 1` })
+      .where(eq(paymentRefunds.id, refundId));
+    return true;
+  }
+  await db.update(paymentRefunds).set({ providerAccepted: 1, nextCheckAt: now }).where(eq(paymentRefunds.id, refundId));
+  return true;
+}
 
 export async function sendRefund(refundId: number, now = new Date()): Promise<void> {
   const refund = await findRefund(db, refundId);
@@ -34,15 +52,11 @@ export async function sendRefund(refundId: number, now = new Date()): Promise<vo
       .where(eq(paymentRefunds.id, refund.id));
     if (res.state === "CONFIRMED") await markRefundConfirmed(refund, now);
   } catch (error) {
-    if (error instanceof PhonePeInvalidRequestError && DUPLICATE.test(`${error.code} ${error.message}`)) {
-      // An earlier attempt whose answer we lost did reach PhonePe: track it by status from now on.
-      await db
-        .update(paymentRefunds)
-        .set({ providerAccepted: 1, nextCheckAt: now })
-        .where(eq(paymentRefunds.id, refund.id));
-      return;
-    }
     if (error instanceof PhonePeInvalidRequestError) {
+      // PhonePe's code for a repeated id is not documented, and a repeat while the first is pending is
+      // documented to answer EXCESS_REFUND_AMOUNT: a 4xx proves nothing about an earlier attempt whose
+      // answer was lost. Only PhonePe not knowing the id makes the rejection final (docs/phonepe.md: "call Order/Refund Status for that id before deciding").
+      if (await knownToPhonePe(refund.merchantRefundId, refund.id, now)) return;
       logger.error({ refundId: refund.id, code: error.code }, "payments: PhonePe rejected the refund");
       await settleRefund(refund.id, "failed", error.code ?? "REJECTED");
       return;

@@ -126,12 +126,14 @@ export async function refund(request: Request): Promise<Response> {
     const amount = body?.amount;
     if (typeof id !== "string" || !MERCHANT_ID_RE.test(id))
       return pgError(400, "BAD_REQUEST", "merchantRefundId is invalid");
-    if (sim.refunds.has(id)) return pgError(400, "DUPLICATE_REFUND_ID", "Refund ID Duplicated");
+    if (sim.refunds.has(id) && sim.config.repeatedRefund === "duplicate")
+      return pgError(400, "DUPLICATE_REFUND_ID", "Refund ID Duplicated");
     if (order?.state !== "COMPLETED" || !order) return pgError(400, "BAD_REQUEST", "Order is not COMPLETED");
     if (!Number.isSafeInteger(amount) || (amount as number) < 100)
       return pgError(400, "BAD_REQUEST", "amount must be >= 100");
     if (order.refundedPaise + (amount as number) > order.amount)
       return pgError(400, "EXCESS_REFUND_AMOUNT", "Refund exceeds order amount");
+    if (sim.refunds.has(id)) return pgError(400, "DUPLICATE_REFUND_ID", "Refund ID Duplicated");
     order.refundedPaise += amount as number;
     created = {
       refundId: simId("OMR"),

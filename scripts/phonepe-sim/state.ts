@@ -20,6 +20,12 @@ export type SimConfig = {
   /** How long a `timeout` fault withholds the answer. */
   timeoutMs: number;
   refundOutcome: "completed" | "failed" | "pending";
+  /**
+   * What a repeated merchantRefundId is told: `duplicate` (this simulator's invented code) or `amount`,
+   * the amount check first, as PhonePe documents for a second refund while one is pending
+   * (EXCESS_REFUND_AMOUNT, docs/phonepe.md "Refund retries") — the real duplicate code is not documented.
+   */
+  repeatedRefund: "duplicate" | "amount";
   faults: Partial<Record<FaultTarget, Fault>>;
 };
 
@@ -33,6 +39,7 @@ export const defaultConfig = (): SimConfig => ({
   tokenTtlSeconds: 3600,
   timeoutMs: 10_000,
   refundOutcome: "completed",
+  repeatedRefund: "duplicate",
   faults: {},
 });
 

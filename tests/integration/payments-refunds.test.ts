@@ -139,6 +139,23 @@ describe("admin refunds", () => {
     expect(await heldOf(user.id)).toBe(0);
   });
 
+  it("a re-sent refund answered with another 4xx than 'duplicate' is checked by status, not failed", async () => {
+    const { user, id } = await paidTopUp(8_000);
+    // The first request reaches PhonePe but its answer is lost; the re-send meets the amount check
+    // first (EXCESS_REFUND_AMOUNT), as PhonePe documents for a repeat while the first is pending.
+    await simConfig({ timeoutMs: 2_500, repeatedRefund: "amount", faults: { refund: { mode: "timeout", count: 1 } } });
+    const res = await refund(id, 8_000);
+    expect(res.status).toBe(202);
+    expect((await simCalls()).filter((c) => c.target === "refund").length).toBe(2);
+    expect((await refundRow(res.body.refundId))?.status).not.toBe("failed");
+    expect(await heldOf(user.id)).toBe(8_000); // still reserved: PhonePe is paying this refund out
+    await db.update(paymentRefunds).set({ nextCheckAt: new Date(Date.now() - 1000) });
+    await runCron();
+    await waitFor(async () => (await refundRow(res.body.refundId))?.status === "completed", 5000, "refund completed");
+    expect([await balanceOf(user.id), await heldOf(user.id)]).toEqual([0, 0]);
+    await expectLedgerClean();
+  });
+
   it("a refund request that died between its hold and its record has the hold released by the reconciler", async () => {
     const { user, id } = await paidTopUp(9_000);
     // What the request left: its refund row (unlinked) and its committed hold, nothing sent to PhonePe.
