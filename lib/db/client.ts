@@ -28,7 +28,30 @@ export const POOL_OPTIONS = {
   ...(env.DATABASE_SSL ? { ssl: { rejectUnauthorized: true } } : {}),
 } satisfies mysql.PoolOptions;
 
+/**
+ * Statements every new session runs before its first query (mysql2 queues them ahead of it); a session
+ * that fails one is destroyed rather than used half set up.
+ */
+export function setUpSessions(p: mysql.Pool, statements: string[]): void {
+  p.on("connection", (c) => {
+    const core = c as unknown as { query: (sql: string, cb: (e: unknown) => void) => void; destroy: () => void };
+    for (const statement of statements)
+      core.query(statement, (e) => {
+        if (e) core.destroy();
+      });
+  });
+}
+
+/**
+ * Sessions run in UTC whatever the server's default zone (an Indian RDS parameter group is often
+ * Asia/Kolkata): drizzle sends and reads TIMESTAMPs as UTC text, which the server interprets in the
+ * session's zone, and NOW() / CURRENT_TIMESTAMP must agree with them (mysql2's `timezone` above covers
+ * only its own Date conversion).
+ */
+export const UTC_SESSION = "SET time_zone = '+00:00'";
+
 export const pool = mysql.createPool(POOL_OPTIONS);
+setUpSessions(pool, [UTC_SESSION]);
 
 // attachDatabasePool wants the callback pool underneath the promise wrapper; off Vercel it is a no-op.
 attachDatabasePool(pool.pool);

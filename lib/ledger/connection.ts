@@ -5,7 +5,7 @@
  * sent through it (values are escaped by mysql2), so multi-statement mode adds no injection surface.
  */
 import mysql, { type Pool, type PoolConnection } from "mysql2/promise";
-import { onConnection, POOL_OPTIONS } from "../db/index.js";
+import { onConnection, POOL_OPTIONS, setUpSessions, UTC_SESSION } from "../db/index.js";
 
 let ledgerPool: Pool | null = null;
 
@@ -13,13 +13,8 @@ export function getLedgerPool(): Pool {
   if (ledgerPool) return ledgerPool;
   const created = mysql.createPool({ ...POOL_OPTIONS, dateStrings: ["DATE"], multipleStatements: true });
   // Every ledger transaction is READ COMMITTED: reads under our row locks see the latest commit and
-  // no gap locks are taken. Set once per session (queued before the connection's first use).
-  created.on("connection", (c) => {
-    const core = c as unknown as { query: (sql: string, cb: (e: unknown) => void) => void; destroy: () => void };
-    core.query("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED", (e) => {
-      if (e) core.destroy();
-    });
-  });
+  // no gap locks are taken. Set once per session, with the UTC zone every pool's sessions use.
+  setUpSessions(created, [UTC_SESSION, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED"]);
   ledgerPool = created;
   return created;
 }

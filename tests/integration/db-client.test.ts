@@ -3,6 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { users } from "../../db/schema/index.js";
 import { db, mapDbError, pool, withTransaction } from "../../lib/db/index.js";
+import { closeLedgerPool, getLedgerPool } from "../../lib/ledger/connection.js";
 import { paise } from "../../lib/money/index.js";
 
 let n = 0;
@@ -19,6 +20,27 @@ afterAll(async () => {
   await db.delete(users).where(sql`${users.email} LIKE ${`${prefix}%`}`);
   await db.execute(sql`DROP TABLE IF EXISTS chk_probe`);
   await pool.end();
+  await closeLedgerPool();
+});
+
+describe("sessions", () => {
+  it("run in UTC on a server whose default zone is IST (the suite's server runs at +05:30)", async () => {
+    const zones = async (q: { query: (s: string) => Promise<unknown> }) =>
+      (
+        (await q.query("SELECT @@global.time_zone AS g, @@session.time_zone AS s")) as [{ g: string; s: string }[]]
+      )[0][0];
+    expect(await zones(pool)).toEqual({ g: "+05:30", s: "+00:00" });
+    expect(await zones(getLedgerPool())).toEqual({ g: "+05:30", s: "+00:00" });
+    // A TIMESTAMP written through drizzle reads back as the same instant, and the server agrees on it.
+    const u = newUser();
+    const at = new Date("2026-03-31T18:29:59.000Z");
+    await db.insert(users).values({ ...u, lastLogin: at });
+    const [row] = await db
+      .select({ at: users.lastLogin, epoch: sql<string>`UNIX_TIMESTAMP(${users.lastLogin})` })
+      .from(users)
+      .where(eq(users.email, u.email));
+    expect([row?.at?.toISOString(), Number(row?.epoch)]).toEqual([at.toISOString(), at.getTime() / 1000]);
+  });
 });
 
 describe("driver error mapping", () => {

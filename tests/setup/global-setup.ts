@@ -6,7 +6,7 @@ import { startLocalStack } from "../../scripts/local/stack.js";
 
 export default async function setup() {
   const started = Date.now();
-  const stack = await startLocalStack();
+  const stack = await startLocalStack({ mariadb: { timeZone: "+05:30" } });
   process.env.TEST_MARIADB_URL = stack.mariadb.url;
   process.env.TEST_MARIADB_PID = String(stack.mariadb.pid);
   process.env.TEST_REDIS_URL = stack.redis.url;
