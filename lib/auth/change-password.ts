@@ -8,8 +8,9 @@ import { recordAudit } from "../audit/index.js";
 import { affectedRows, db, withTransaction } from "../db/index.js";
 import { AppError } from "../http/errors.js";
 import type { ClientInfo } from "./client-info.js";
+import { confirmPassword } from "./confirm-password.js";
 import { clearLoginFailures } from "./lockout.js";
-import { hashPassword, verifyPassword } from "./password.js";
+import { hashPassword } from "./password.js";
 import { passwordFingerprint, verifyResetToken } from "./reset-token.js";
 import { revokeAllSessions } from "./sessions.js";
 
@@ -47,15 +48,21 @@ async function replacePassword(
   });
 }
 
-/** Changes the password of a signed-in user; VALIDATION_FAILED when `currentPassword` is wrong. */
+/**
+ * Changes the password of a signed-in user; VALIDATION_FAILED when `currentPassword` is wrong (a failed
+ * login for the lockout), ACCOUNT_LOCKED while locked.
+ */
 export async function changePassword(
   userId: number,
   input: { currentPassword: string; newPassword: string },
   client: ClientInfo,
 ): Promise<void> {
-  const [user] = await db.select({ password: users.password }).from(users).where(eq(users.id, userId));
+  const [user] = await db
+    .select({ id: users.id, password: users.password, lockedUntil: users.lockedUntil })
+    .from(users)
+    .where(eq(users.id, userId));
   if (!user) throw new AppError("NOT_FOUND", "The account does not exist.");
-  if (!(await verifyPassword(input.currentPassword, user.password))) {
+  if (!(await confirmPassword(user, input.currentPassword, "password_change", client))) {
     throw new AppError("VALIDATION_FAILED", "The current password is incorrect.", {
       details: [{ path: "currentPassword", message: "is incorrect" }],
     });

@@ -8,7 +8,7 @@ import { recordAudit } from "../audit/index.js";
 import { db } from "../db/index.js";
 import { AppError } from "../http/errors.js";
 import type { ClientInfo } from "./client-info.js";
-import { verifyPassword } from "./password.js";
+import { confirmPassword } from "./confirm-password.js";
 import { acceptTotp, newTotpSecret } from "./totp.js";
 
 const wrongCode = () => new AppError("OTP_INVALID", "The 2FA code is wrong or was already used.");
@@ -19,6 +19,7 @@ async function loadUser(userId: number) {
       id: users.id,
       email: users.email,
       password: users.password,
+      lockedUntil: users.lockedUntil,
       totpEnabled: users.totpEnabled,
       totpSecret: users.totpSecret,
     })
@@ -69,7 +70,10 @@ export async function enableTwoFactor(
   return { twoFactorEnabled: true };
 }
 
-/** Turns 2FA off; needs both a current code and the password. */
+/**
+ * Turns 2FA off; needs both a current code and the password. A wrong password is a failed login for
+ * the lockout; ACCOUNT_LOCKED while locked.
+ */
 export async function disableTwoFactor(
   userId: number,
   input: { code: string; password: string },
@@ -77,7 +81,7 @@ export async function disableTwoFactor(
 ): Promise<{ twoFactorEnabled: false }> {
   const user = await loadUser(userId);
   if (!user.totpEnabled) throw new AppError("CONFLICT", "2FA is not enabled.");
-  if (!(await verifyPassword(input.password, user.password))) {
+  if (!(await confirmPassword(user, input.password, "2fa_disable", client))) {
     throw new AppError("VALIDATION_FAILED", "The password is incorrect.", {
       details: [{ path: "password", message: "is incorrect" }],
     });

@@ -8,7 +8,7 @@ import type { OtpPurpose } from "../../db/schema/otp-codes.js";
 import { env } from "../env.js";
 
 export const OTP_TTL_MS = 10 * 60_000;
-/** The 5th wrong guess burns the code. */
+/** Tries per code, the right one included: a code is compared at most 5 times, and the 5th wrong guess burns it. */
 export const OTP_MAX_ATTEMPTS = 5;
 
 export const generateOtp = (): string => String(randomInt(0, 1_000_000)).padStart(6, "0");

@@ -35,7 +35,8 @@ export async function verifyOtp(input: Input, client: ClientInfo): Promise<Verif
     userAgent: client.userAgent,
     requestId: client.requestId,
   });
-  // 2FA is checked before the code is used up, so a missing `totp` does not cost the user the code.
+  // 2FA is checked before the code is used up, so a missing `totp` costs the user one of the code's
+  // tries, not the code.
   const twoFactor =
     input.purpose === "login" && account.totpEnabled
       ? async () => {

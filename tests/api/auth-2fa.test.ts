@@ -118,4 +118,24 @@ describe("2FA (TOTP)", () => {
     expect(row).toEqual({ s: null, on: false });
     expect((await login({ identifier: a.username, password: PASSWORD })).status).toBe(200);
   });
+
+  it("wrong passwords on disable count toward the login lockout: the 10th locks the account (423)", async () => {
+    const a = await withTwoFactor();
+    expect((await a.enable(codeAt(a.secret))).status).toBe(200);
+    const disable = (password: string) =>
+      call<ApiError>(disableRoute, {
+        method: "POST",
+        path: "/api/auth/2fa/disable",
+        token: a.session.accessToken,
+        body: { code: "000000", password },
+      });
+    for (let i = 0; i < 9; i++) expect((await disable(`Wrong-password-${i}`)).status).toBe(400);
+    const tenth = await disable("Wrong-password-10");
+    expect(tenth.status).toBe(423);
+    expect(tenth.body.error.code).toBe("ACCOUNT_LOCKED");
+    expect((await disable(PASSWORD)).status).toBe(423);
+    await forgetLastStep(a.id);
+    const right = await login({ identifier: a.username, password: PASSWORD, totp: codeAt(a.secret) });
+    expect(right.status).toBe(423);
+  });
 });

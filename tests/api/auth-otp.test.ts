@@ -4,7 +4,9 @@ import * as resetRoute from "../../api/auth/password/reset.js";
 import * as me from "../../api/me.js";
 import { otpCodes, users } from "../../db/schema/index.js";
 import { db, pool } from "../../lib/db/index.js";
+import { AppError } from "../../lib/http/errors.js";
 import { readOutbox } from "../../lib/notify/index.js";
+import { consumeOtp } from "../../lib/otp/index.js";
 import { redis } from "../../lib/redis.js";
 import { startAtTheNextWindow } from "../helpers/clock.js";
 import { call } from "../helpers/request.js";
@@ -70,6 +72,36 @@ describe("OTP verification limits", () => {
     const [row] = await db.select().from(otpCodes).where(eq(otpCodes.destination, a.phone)).orderBy(desc(otpCodes.id));
     expect(row?.attempts).toBe(5);
     expect((await verifyOtp({ destination: a.phone, purpose: "verify_phone", code: a.phoneCode })).status).toBe(422);
+  });
+
+  // A wrong guess leaves no trace but `attempts`, so the right code stands in for the guesses: its
+  // `beforeConsume` runs once per comparison and refuses (as a 2FA check would), which spends no code.
+  it("20 concurrent tries get exactly 5 comparisons; then the code is spent, even for the right code", async () => {
+    const a = await registered();
+    const otp = { destination: a.phone, purpose: "verify_phone" as const, code: a.phoneCode };
+    let compared = 0;
+    const refuse = async () => {
+      compared++;
+      throw new AppError("TOTP_REQUIRED", "refused by the test");
+    };
+    const tries = await Promise.allSettled(Array.from({ length: 20 }, () => consumeOtp(db, otp, refuse)));
+    expect(tries.every((t) => t.status === "rejected")).toBe(true);
+    expect(compared).toBe(5);
+    const [row] = await db.select().from(otpCodes).where(eq(otpCodes.destination, a.phone));
+    expect(row?.attempts).toBe(5);
+    await expect(consumeOtp(db, otp)).rejects.toMatchObject({ code: "OTP_INVALID" });
+  });
+
+  it("the right code counts as a try: used once on the 5th try after 4 refused ones", async () => {
+    const a = await registered();
+    const otp = { destination: a.phone, purpose: "verify_phone" as const, code: a.phoneCode };
+    const refuse = async () => {
+      throw new AppError("TOTP_REQUIRED", "refused by the test");
+    };
+    for (let i = 0; i < 4; i++)
+      await expect(consumeOtp(db, otp, refuse)).rejects.toMatchObject({ code: "TOTP_REQUIRED" });
+    expect(await consumeOtp(db, otp)).toEqual({ userId: a.id });
+    await expect(consumeOtp(db, otp)).rejects.toMatchObject({ code: "OTP_INVALID" });
   });
 
   it("rejects the right code after 10 minutes", async () => {

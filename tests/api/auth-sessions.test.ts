@@ -175,6 +175,33 @@ describe("sessions, logout and password change", () => {
     expect((await login({ identifier: s.username, password: "Brand-new-pass-77" })).status).toBe(200);
   });
 
+  it("wrong current passwords count toward the login lockout: the 10th locks the account (423)", async () => {
+    const s = await loggedIn();
+    const change = (currentPassword: string) =>
+      call<ApiError>(changeRoute, {
+        method: "POST",
+        path: "/api/auth/password/change",
+        token: s.accessToken,
+        body: { currentPassword, newPassword: "Brand-new-pass-77" },
+      });
+    for (let i = 0; i < 9; i++) expect((await change(`Not-my-password-${i}`)).status).toBe(400);
+    const tenth = await change("Not-my-password-10");
+    expect(tenth.status).toBe(423);
+    expect(tenth.body.error.code).toBe("ACCOUNT_LOCKED");
+    // Locked means locked here too, as at login: the right password is refused until the lock ends.
+    const right = await change(PASSWORD);
+    expect(right.status).toBe(423);
+    expect(Number(right.headers.get("retry-after"))).toBeGreaterThan(25 * 60);
+    expect((await login({ identifier: s.username, password: PASSWORD })).status).toBe(423);
+    const actions = (
+      await db
+        .select()
+        .from(auditLogs)
+        .where(eq(auditLogs.entityId, String(s.user.id)))
+    ).map((r) => r.action);
+    expect(actions).toContain("user.locked");
+  });
+
   it("an inactive user's token is refused at once", async () => {
     const user = await createTestUser();
     expect((await getMe(user.token)).status).toBe(200);

@@ -1,0 +1,38 @@
+/**
+ * The password re-check of signed-in actions (password change, 2FA disable). It obeys the login
+ * lockout, or a stolen access token would be a password oracle without the 10-try limit.
+ */
+import { recordAudit } from "../audit/index.js";
+import { db } from "../db/index.js";
+import type { ClientInfo } from "./client-info.js";
+import { accountLocked, recordLoginFailure } from "./lockout.js";
+import { verifyPassword } from "./password.js";
+
+type Account = { id: number; password: string; lockedUntil: Date | null };
+
+/**
+ * True when `password` is the account's. A wrong one counts as a failed login; ACCOUNT_LOCKED, as login
+ * answers it, while the account is locked or when this failure locks it. `via` names the caller in the audit.
+ */
+export async function confirmPassword(
+  user: Account,
+  password: string,
+  via: "password_change" | "2fa_disable",
+  client: ClientInfo,
+): Promise<boolean> {
+  if (user.lockedUntil && user.lockedUntil.getTime() > Date.now()) throw accountLocked(user.lockedUntil);
+  if (await verifyPassword(password, user.password)) return true;
+  const locked = await recordLoginFailure(db, user.id);
+  await recordAudit(db, {
+    actorUserId: user.id,
+    action: locked ? "user.locked" : "user.password_check_failed",
+    entityType: "user",
+    entityId: user.id,
+    after: { reason: "bad_password", via },
+    ip: client.ip,
+    userAgent: client.userAgent,
+    requestId: client.requestId,
+  });
+  if (locked) throw accountLocked(null);
+  return false;
+}
