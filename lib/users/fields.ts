@@ -31,12 +31,20 @@ export const emailSchema = z
   .pipe(z.email("must be an e-mail address"))
   .transform((e) => e.toLowerCase());
 
-/** Lower-cased; starts with a letter so it can never be mistaken for a phone number or an e-mail. */
+/**
+ * Lower-cased; starts with a letter so it can never be mistaken for a phone number or an e-mail, and
+ * not with `nxp`, the prefix of every user code (user-code.ts): a recipient is typed as either.
+ */
 export const usernameSchema = z
   .string()
   .trim()
   .transform((u) => u.toLowerCase())
-  .pipe(z.string().regex(/^[a-z][a-z0-9_.]{2,29}$/, "must be 3-30 letters, digits, _ or ., starting with a letter"));
+  .pipe(
+    z
+      .string()
+      .regex(/^[a-z][a-z0-9_.]{2,29}$/, "must be 3-30 letters, digits, _ or ., starting with a letter")
+      .refine((u) => !u.startsWith("nxp"), "must not start with nxp (reserved for user codes)"),
+  );
 
 export const fullNameSchema = z.string().trim().min(2).max(255);
 

@@ -99,6 +99,12 @@ describe("POST /api/auth/register", () => {
     expect(res.status).toBe(400);
     expect(res.body.error.details?.[0]?.path).toBe("role");
   });
+
+  it("refuses a username shaped like a user code (NXP…), which a payer could mistake for one", async () => {
+    const res = await register({ ...newAccount(), username: "NxpK7M2Q9X4" });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details?.[0]).toMatchObject({ path: "username", message: expect.stringContaining("nxp") });
+  });
 });
 
 describe("POST /api/auth/login", () => {

@@ -152,6 +152,20 @@ describe("POST /api/wallet/transfers", () => {
     await expectLedgerClean();
   });
 
+  it("a username equal to another user's code does not capture or block payments to that code", async () => {
+    const [a, b, squatter] = await Promise.all([createTestUser(), createTestUser(), createTestUser()]);
+    await fundWallet(a.id, 10_000);
+    // A legacy row (registration now refuses such names): the squatter's username is b's code, lower-cased.
+    await db.update(users).set({ username: b.userCode.toLowerCase() }).where(eq(users.id, squatter.id));
+    const res = await send(a.token, { recipient: b.userCode, amountPaise: 500 }, newId("idem"));
+    expect(res.status).toBe(201);
+    expect(res.body.transaction.counterparty).toMatchObject({ userCode: b.userCode });
+    expect([(await getBalance(db, b.id)).balancePaise, (await getBalance(db, squatter.id)).balancePaise]).toEqual([
+      500, 0,
+    ]);
+    await expectLedgerClean();
+  });
+
   it("refuses the 61st transfer in a minute with 429 and Retry-After, moving nothing and leaving its key usable", async () => {
     const [a, b] = await Promise.all([createTestUser(), createTestUser()]);
     await fundWallet(a.id, 100_000);
