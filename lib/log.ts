@@ -4,6 +4,7 @@
  */
 import pino from "pino";
 import { env } from "./env.js";
+import { withoutQueryValues } from "./log-query-errors.js";
 
 const REDACT = [
   "password",
@@ -51,6 +52,17 @@ const options: pino.LoggerOptions = {
   timestamp: pino.stdTimeFunctions.isoTime,
   redact: { paths: REDACT, censor: "[redacted]" },
   formatters: { level: (label) => ({ level: label }) },
+  serializers: { err: (err) => pino.stdSerializers.errWithCause(withoutQueryValues(err)) },
+  hooks: {
+    // Given no message, pino would use the error's own (unmasked) message for the line's `msg`.
+    logMethod(args, method) {
+      const [first] = args as unknown[];
+      const err = first instanceof Error ? first : (first as { err?: unknown } | null)?.err;
+      if (args.length === 1 && err instanceof Error)
+        return method.apply(this, [first, withoutQueryValues(err).message]);
+      return method.apply(this, args);
+    },
+  },
 };
 
 export const logger = env.LOG_PRETTY
