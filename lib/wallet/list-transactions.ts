@@ -5,7 +5,7 @@
  */
 import { and, desc, eq, gte, lt, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
-import { TRANSACTION_STATUSES, TRANSACTION_TYPES, transactions } from "../../db/schema/index.js";
+import { TRANSACTION_STATUSES, TRANSACTION_TYPES, transactions, users } from "../../db/schema/index.js";
 import { type Database, preparedPerHandle } from "../db/index.js";
 import { AppError } from "../http/errors.js";
 import { cursorSchema, pageLimitSchema, toPage } from "../http/pagination.js";
@@ -41,10 +41,31 @@ export async function listTransactions(
   }
   const filtered = query.type || query.status || query.from || query.to;
   const before = query.cursor ? transactionCursor.decode(query.cursor) : NO_CURSOR;
-  const rows = filtered
-    ? await filteredPage(db, userId, query, before)
-    : await pageQuery(db).execute({ userId, before, limit: query.limit + 1 });
-  return toPage(rows, query.limit, transactionCursor, (r) => r.walletSeq ?? 0, toTransactionView);
+  if (!filtered) {
+    const rows = await pageQuery(db).execute({ userId, before, limit: query.limit + 1 });
+    return toPage(rows, query.limit, transactionCursor, (r) => r.walletSeq ?? 0, toTransactionView);
+  }
+  // A date range bounds the scan itself (idx_user_date); a type or status filter alone gets a window.
+  const windowed = !(query.from || query.to);
+  const top = windowed ? Math.min(before - 1, await lastSeq(db, userId)) : 0;
+  const floor = windowed ? Math.max(1, top - SCAN_WINDOW_LINES + 1) : 1;
+  const rows = await filteredPage(db, userId, query, before, floor);
+  const page = toPage(rows, query.limit, transactionCursor, (r) => r.walletSeq ?? 0, toTransactionView);
+  // A short page whose window did not reach the wallet's first line continues below the window.
+  if (page.nextCursor === null && floor > 1) page.nextCursor = transactionCursor.encode(floor);
+  return page;
+}
+
+/**
+ * Lines a page filtered by type or status alone examines at most. Such a filter is checked row by row along the
+ * (user_id, wallet_seq) index, so a rare type (or a status no line has) would otherwise walk a wallet's
+ * whole history on every request; instead a page may come back short, with a cursor to go on from.
+ */
+export const SCAN_WINDOW_LINES = 5_000;
+
+async function lastSeq(db: Database, userId: number): Promise<number> {
+  const [row] = await db.select({ seq: users.walletSeq }).from(users).where(eq(users.id, userId));
+  return row?.seq ?? 0;
 }
 
 /**
@@ -72,8 +93,12 @@ const pageQuery = preparedPerHandle((db: Database) =>
     .prepare(),
 );
 
-function filteredPage(db: Database, userId: number, query: ListTransactionsQuery, before: number) {
-  const where: (SQL | undefined)[] = [eq(transactions.userId, userId), lt(transactions.walletSeq, before)];
+function filteredPage(db: Database, userId: number, query: ListTransactionsQuery, before: number, floor: number) {
+  const where: (SQL | undefined)[] = [
+    eq(transactions.userId, userId),
+    lt(transactions.walletSeq, before),
+    gte(transactions.walletSeq, floor),
+  ];
   if (query.type) where.push(eq(transactions.transactionType, query.type));
   if (query.status) where.push(eq(transactions.status, query.status));
   if (query.from) where.push(gte(transactions.createdAt, istDayStart(query.from)));

@@ -11,11 +11,12 @@ import * as statementRoute from "../../api/wallet/statement.js";
 import * as detailRoute from "../../api/wallet/transactions/[id].js";
 import * as listRoute from "../../api/wallet/transactions.js";
 import { transactions } from "../../db/schema/index.js";
-import { db } from "../../lib/db/index.js";
+import { db, pool } from "../../lib/db/index.js";
 import { post } from "../../lib/ledger/index.js";
 import { type Paise, paise } from "../../lib/money/index.js";
 import { istDate, istMonthStart } from "../../lib/wallet/ist-dates.js";
 import type { TransactionView } from "../../lib/wallet/transaction-view.js";
+import { generateHistory } from "../../scripts/bench/setup-data.js";
 import { startAtTheNextWindow } from "../helpers/clock.js";
 import { createTestUser } from "../helpers/factories.js";
 import { closeDatabases, expectLedgerClean, fundWallet, rewriteHistory, testRef } from "../helpers/ledger.js";
@@ -254,6 +255,36 @@ describe("GET /api/wallet/statement", () => {
       query: { from: "2026-02-01", to: "2026-01-01" },
     });
     expect(reversed.status).toBe(400);
+    await expectLedgerClean();
+  });
+});
+
+describe("filtered history over a long wallet", () => {
+  it("a rare type or an absent status examines a bounded window per page and continues by cursor", async () => {
+    const [u, v] = await Promise.all([createTestUser(), createTestUser()]);
+    await generateHistory(pool, [{ id: u.id }], 12_000, String(Date.now() % 100000)); // 12,000 deposits
+    await p2p(u.id, v.id, 100); // line 12,001, the only transfer
+    const pages = async (filter: string) => {
+      const out: { seqs: number[]; cursor: string | null }[] = [];
+      let cursor: string | null = null;
+      do {
+        const res: { status: number; body: Page } = await call<Page>(listRoute, {
+          path: `/api/wallet/transactions?limit=50&${filter}${cursor ? `&cursor=${cursor}` : ""}`,
+          token: u.token,
+        });
+        expect(res.status).toBe(200);
+        out.push({ seqs: res.body.data.map((t) => t.closingBalancePaise), cursor: res.body.nextCursor });
+        cursor = res.body.nextCursor;
+      } while (cursor && out.length < 10);
+      return out;
+    };
+    // Windows of SCAN_WINDOW_LINES (5,000): lines 12,001..7,002, 7,001..2,002, 2,001..1; short pages carry
+    // on. Line k of the history closes at k paise; the transfer's line at 12,000 − 100.
+    expect((await pages("type=transfer")).map((p) => p.seqs)).toEqual([[11_900], [], []]);
+    expect((await pages("status=pending")).map((p) => p.seqs)).toEqual([[], [], []]);
+    // A filter that matches fills its pages as before.
+    const deposits = await pages("type=deposit");
+    expect(deposits[0]?.seqs).toEqual(Array.from({ length: 50 }, (_, i) => 12_000 - i));
     await expectLedgerClean();
   });
 });
