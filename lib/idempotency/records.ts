@@ -66,16 +66,24 @@ export async function findIdempotencyRecord(
 }
 
 /**
- * Deletes records past their retention, in bounded batches so a big backlog never holds long locks.
- * Idempotent; meant for a cron route. Returns how many rows were removed.
+ * Deletes records past their retention, in bounded batches so a big backlog never holds long locks,
+ * and at most `maxBatches` per call so a backlog (after a cron outage) is worked off over several
+ * runs instead of keeping one past its time limit. Idempotent; meant for a cron route. Returns how
+ * many rows were removed.
  */
-export async function sweepExpiredIdempotencyKeys(db: Database, now = new Date(), batchSize = 5_000): Promise<number> {
+export async function sweepExpiredIdempotencyKeys(
+  db: Database,
+  now = new Date(),
+  batchSize = 5_000,
+  maxBatches = 20,
+): Promise<number> {
   let total = 0;
-  for (;;) {
+  for (let batch = 0; batch < maxBatches; batch++) {
     const deleted = affectedRows(
       await db.delete(idempotencyKeys).where(lt(idempotencyKeys.expiresAt, now)).limit(batchSize),
     );
     total += deleted;
-    if (deleted < batchSize) return total;
+    if (deleted < batchSize) break;
   }
+  return total;
 }

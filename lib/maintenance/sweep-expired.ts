@@ -8,11 +8,18 @@ import { db } from "../db/index.js";
 import { sweepExpiredIdempotencyKeys } from "../idempotency/index.js";
 import { sweepExpiredHolds, sweepOldVerifications } from "../ledger/index.js";
 
-export async function sweepExpired(
-  now = new Date(),
-): Promise<{ idempotencyKeysDeleted: number; holdsExpired: number; verificationsDeleted: number }> {
+/**
+ * Holds go first and by the database's clock, as a capture judges them (an instance whose clock runs
+ * ahead must not expire a hold a capture would still take); the record sweeps are bounded per call.
+ */
+export async function sweepExpired(): Promise<{
+  idempotencyKeysDeleted: number;
+  holdsExpired: number;
+  verificationsDeleted: number;
+}> {
+  const holdsExpired = await sweepExpiredHolds();
+  const now = new Date(); // retention of 24 h and 90 days: an app clock's skew does not matter there
   const idempotencyKeysDeleted = await sweepExpiredIdempotencyKeys(db, now);
-  const holdsExpired = await sweepExpiredHolds(now);
   const verificationsDeleted = await sweepOldVerifications(now);
   return { idempotencyKeysDeleted, holdsExpired, verificationsDeleted };
 }

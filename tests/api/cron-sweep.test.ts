@@ -1,10 +1,14 @@
 /** GET /api/cron/sweep-expired: idempotency records past retention go, younger ones stay; expired holds release once. */
 import { and, eq } from "drizzle-orm";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import * as sweep from "../../api/cron/sweep-expired.js";
 import { idempotencyKeys, ledgerVerifications, users } from "../../db/schema/index.js";
 import { db } from "../../lib/db/index.js";
-import { IDEMPOTENCY_RETENTION_MS, insertIdempotencyRecord } from "../../lib/idempotency/index.js";
+import {
+  IDEMPOTENCY_RETENTION_MS,
+  insertIdempotencyRecord,
+  sweepExpiredIdempotencyKeys,
+} from "../../lib/idempotency/index.js";
 import { VERIFICATION_RETENTION_MS } from "../../lib/ledger/index.js";
 import { createTestUser } from "../helpers/factories.js";
 import { closeDatabases, expectLedgerClean, fundWallet, holdFor } from "../helpers/ledger.js";
@@ -58,6 +62,36 @@ describe("GET /api/cron/sweep-expired", () => {
     const second = await cron();
     expect(second.body.idempotencyKeysDeleted).toBe(0);
     await expectLedgerClean();
+  });
+
+  it("expires holds by the database's clock, not an app instance's clock running ahead", async () => {
+    const user = await createTestUser();
+    await fundWallet(user.id, 10_000);
+    await holdFor(user.id, 4_000, 60_000);
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 5 * 60_000 });
+    try {
+      expect((await cron()).status).toBe(200);
+    } finally {
+      vi.useRealTimers();
+    }
+    const [wallet] = await db.select({ held: users.heldBalance }).from(users).where(eq(users.id, user.id));
+    expect(wallet?.held).toBe(4_000);
+    await expectLedgerClean();
+  });
+
+  it("works off an idempotency backlog a bounded number of batches per call", async () => {
+    const user = await createTestUser();
+    const longAgo = new Date(Date.now() - IDEMPOTENCY_RETENTION_MS - 60_000);
+    for (let i = 0; i < 7; i++)
+      await insertIdempotencyRecord(
+        db,
+        { userId: user.id, idemKey: `b${i}`, requestHash: "h", statusCode: 201, responseBody: "{}", resourceRef: null },
+        longAgo,
+      );
+    expect(await sweepExpiredIdempotencyKeys(db, new Date(), 2, 2)).toBe(4); // 2 batches of 2, then stop
+    while ((await sweepExpiredIdempotencyKeys(db, new Date(), 2, 2)) > 0);
+    const left = await db.select().from(idempotencyKeys).where(eq(idempotencyKeys.userId, user.id));
+    expect(left).toEqual([]);
   });
 
   it("drops ledger verification records past retention, keeps younger ones", async () => {
