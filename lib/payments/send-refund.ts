@@ -21,10 +21,7 @@ async function knownToPhonePe(merchantRefundId: string, refundId: number, now: D
   } catch (error) {
     if (error instanceof PhonePeInvalidRequestError) return false;
     if (!isPhonePeError(error)) throw error;
-    await db
-      .update(paymentRefunds)
-      .set({ nextCheckAt: new Date(now.getTime() + 5_000), checkCount: sql`${paymentRefunds.checkCount} + 1` })
-      .where(eq(paymentRefunds.id, refundId));
+    await retryLater(refundId, now);
     return true;
   }
   await db.update(paymentRefunds).set({ providerAccepted: 1, nextCheckAt: now }).where(eq(paymentRefunds.id, refundId));
@@ -66,9 +63,14 @@ export async function sendRefund(refundId: number, now = new Date()): Promise<vo
       { refundId: refund.id, err: error },
       "payments: refund request unanswered; will re-send with the same id",
     );
-    await db
-      .update(paymentRefunds)
-      .set({ nextCheckAt: new Date(now.getTime() + 5_000), checkCount: sql`${paymentRefunds.checkCount} + 1` })
-      .where(eq(paymentRefunds.id, refund.id));
+    await retryLater(refund.id, now);
   }
+}
+
+/** PhonePe did not answer: the reconciler tries again in 5 s. */
+async function retryLater(refundId: number, now: Date): Promise<void> {
+  await db
+    .update(paymentRefunds)
+    .set({ nextCheckAt: new Date(now.getTime() + 5_000), checkCount: sql`${paymentRefunds.checkCount} + 1` })
+    .where(eq(paymentRefunds.id, refundId));
 }

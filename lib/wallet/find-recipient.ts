@@ -59,11 +59,11 @@ export async function findRecipient(recipient: string, handle: Database = db): P
     : await byCodeOrUsername(handle).execute({ value });
   // Codes and usernames are each unique, so two rows mean one's code is the other's username: the code
   // wins, or a username chosen to equal a merchant's printed code would block every payment to it.
-  const found = phone
-    ? rows.length === 1
-      ? rows[0]
-      : undefined
-    : (rows.find((r) => r.userCode?.toLowerCase() === value.toLowerCase()) ?? rows[0]);
+  // Two rows for one phone are two spellings of one number stored for two users: ambiguous.
+  const found =
+    phone && rows.length > 1
+      ? undefined
+      : (rows.find((r) => r.userCode?.toLowerCase() === value.toLowerCase()) ?? rows[0]);
   if (!found || found.isActive === false) throw new AppError("NOT_FOUND", "No active wallet matches this recipient.");
   return { id: found.id, userCode: found.userCode, fullName: found.fullName, username: found.username };
 }

@@ -45,10 +45,12 @@ export async function listTransactions(
     const rows = await pageQuery(db).execute({ userId, before, limit: query.limit + 1 });
     return toPage(rows, query.limit, transactionCursor, (r) => r.walletSeq ?? 0, toTransactionView);
   }
-  // A date range bounds the scan itself (idx_user_date); a type or status filter alone gets a window.
-  const windowed = !(query.from || query.to);
-  const top = windowed ? Math.min(before - 1, await lastSeq(db, userId)) : 0;
-  const floor = windowed ? Math.max(1, top - SCAN_WINDOW_LINES + 1) : 1;
+  // A date range bounds the scan itself (idx_user_date); a type or status filter alone gets a window
+  // below the cursor (a seq we handed out), or below the wallet's last line on the first page.
+  const floor =
+    query.from || query.to
+      ? 1
+      : Math.max(1, (query.cursor ? before - 1 : await lastSeq(db, userId)) - SCAN_WINDOW_LINES + 1);
   const rows = await filteredPage(db, userId, query, before, floor);
   const page = toPage(rows, query.limit, transactionCursor, (r) => r.walletSeq ?? 0, toTransactionView);
   // A short page whose window did not reach the wallet's first line continues below the window.
@@ -57,9 +59,9 @@ export async function listTransactions(
 }
 
 /**
- * Lines a page filtered by type or status alone examines at most. Such a filter is checked row by row along the
- * (user_id, wallet_seq) index, so a rare type (or a status no line has) would otherwise walk a wallet's
- * whole history on every request; instead a page may come back short, with a cursor to go on from.
+ * Lines a page filtered by type or status alone examines at most. Such a filter is checked row by row
+ * along the (user_id, wallet_seq) index, so a rare type (or a status no line has) would otherwise walk a
+ * wallet's whole history on every request; instead a page may come back short, with a cursor to go on.
  */
 export const SCAN_WINDOW_LINES = 5_000;
 
