@@ -1,5 +1,6 @@
 // GET /api/cron/verify-ledger — Vercel Cron (every 5 minutes): incremental ledger verification from the
-// last clean checkpoint; violations are logged at error level (the alert) and keep being reported
+// last checkpoint; violations are logged at error level (the alert), and so is every run while an older
+// failing run is outstanding (not yet re-examined clean: run a full verification once it is repaired)
 import { requireCron } from "../../lib/auth/index.js";
 import { json, methods } from "../../lib/http/index.js";
 import { runVerification, verificationView } from "../../lib/ledger/index.js";
@@ -13,6 +14,11 @@ export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = methods({
       logger.error(
         { checks: [...new Set(run.violations.map((v) => v.check))], violations: run.violations.length },
         "ledger verification found violations",
+      );
+    } else if (run.outstanding) {
+      logger.error(
+        { outstanding: run.outstanding },
+        "ledger violations outstanding: repair, then run a full verification",
       );
     }
     return json(verificationView(run), 200, { "cache-control": "no-store" });

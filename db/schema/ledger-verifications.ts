@@ -1,8 +1,9 @@
 /**
- * `ledger_verifications`: one row per recorded verifier run (admin endpoint, cron). A clean run is a
- * checkpoint: an incremental run re-checks only what arrived after an older clean checkpoint, so its
- * cost follows the new volume instead of the table's size (docs/ARCHITECTURE.md "Verifier").
- * Watermarks are the highest ids the run's snapshot saw; `*_from` the exclusive lower bounds it scanned.
+ * `ledger_verifications`: one row per recorded verifier run (admin endpoint, cron). Every run is a
+ * checkpoint: an incremental run checks only what arrived after an older one, so its cost follows the
+ * new volume instead of the table's size; a failing run stays outstanding until a later clean run covers
+ * its range (docs/ARCHITECTURE.md "Verifier"). `*_from` / `*_to` are the exclusive lower and inclusive
+ * upper ids the run examined per table (`*_to` the snapshot's highest, unless a chunk limit cut it).
  */
 import { sql } from "drizzle-orm";
 import { bigint, boolean, index, int, mysqlEnum, mysqlTable, timestamp } from "drizzle-orm/mysql-core";

@@ -27,10 +27,13 @@ export type {
 export {
   CHECKPOINT_OVERLAP_MS,
   incrementalBase,
+  MAX_IDS_PER_RUN,
+  type OutstandingFailure,
+  outstandingFailure,
   runVerification,
   sweepOldVerifications,
   VERIFICATION_RETENTION_MS,
   type VerificationRun,
 } from "./verify/run-verification.js";
-export { type LedgerCheckRun, verifyLedger, type Watermarks } from "./verify/verify-ledger.js";
+export { FROM_THE_START, type LedgerCheckRun, verifyLedger, type Watermarks } from "./verify/verify-ledger.js";
 export { verificationView, verifyQuerySchema } from "./verify/view.js";

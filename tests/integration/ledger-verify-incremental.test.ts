@@ -1,15 +1,21 @@
 /**
- * Recorded verifier runs (admin endpoint, cron): an incremental run checks what arrived after a clean
- * checkpoint and still sees a posting that committed after a checkpoint whose watermark is above it.
+ * Recorded verifier runs (admin endpoint, cron): an incremental run checks what arrived after a
+ * checkpoint and still sees a posting that committed after a checkpoint whose watermark is above it;
+ * a failing run is a checkpoint whose failure stays outstanding; a backlog is examined in chunks.
  * Corruptions are raw SQL, repaired before the next step (as in ledger-verify.test.ts).
  */
-import { sql } from "drizzle-orm";
+import { desc, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as verifyRoute from "../../api/admin/ledger/verify.js";
 import * as verifyCron from "../../api/cron/verify-ledger.js";
 import { ledgerVerifications } from "../../db/schema/index.js";
 import { db, pool } from "../../lib/db/index.js";
-import { runVerification } from "../../lib/ledger/index.js";
+import {
+  outstandingFailure,
+  runVerification,
+  sweepOldVerifications,
+  VERIFICATION_RETENTION_MS,
+} from "../../lib/ledger/index.js";
 import { createTestUser } from "../helpers/factories.js";
 import {
   closeDatabases,
@@ -29,6 +35,8 @@ const OVERLAP_MS = 200;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const checksOf = (run: { violations: { check: string }[] }) => [...new Set(run.violations.map((v) => v.check))].sort();
 const incremental = () => runVerification("incremental", { overlapMs: OVERLAP_MS });
+/** No checkpoint is an hour older than the newest run: the bounded checks over the whole ledger. */
+const fromTheStart = () => runVerification("incremental", { overlapMs: 3_600_000 });
 /**
  * Shifts columns of one row by the given amounts, runs an incremental verification, and shifts them
  * back: the checks that caught the corruption. The repair is derived from the same description.
@@ -37,6 +45,7 @@ async function caughtBy(
   table: "transactions" | "users",
   id: unknown,
   shifts: Record<string, number>,
+  verify = fromTheStart,
 ): Promise<string[]> {
   const update = (sign: 1 | -1) =>
     sql.raw(
@@ -46,7 +55,7 @@ async function caughtBy(
     );
   await withAppendOnlyLifted(() => db.execute(update(1)));
   try {
-    return checksOf(await incremental());
+    return checksOf(await verify());
   } finally {
     await withAppendOnlyLifted(() => db.execute(update(-1)));
   }
@@ -97,7 +106,9 @@ describe("incremental ledger verification", () => {
     ]);
 
     // Wallet rows change, so their checks never narrow: a drifted balance is seen by every run.
-    expect(await caughtBy("users", a.id, { wallet_balance: 1 })).toEqual(["balance_equals_last_closing"]);
+    expect(await caughtBy("users", a.id, { wallet_balance: 1 }, incremental)).toEqual(["balance_equals_last_closing"]);
+    const [drift] = await db.select().from(ledgerVerifications).orderBy(desc(ledgerVerifications.id)).limit(1);
+    expect(drift?.linesFrom).toBeGreaterThanOrEqual(oldLine);
 
     // Ledger rows are append-only (the database refuses edits): rewriting one below the base anyway, with
     // the guards lifted, is what the full run is for.
@@ -114,7 +125,98 @@ describe("incremental ledger verification", () => {
         db.execute(sql.raw(`UPDATE transactions SET balance_cap = NULL WHERE id = ${oldLine}`)),
       );
     }
-    expect((await runVerification("full")).ok).toBe(true);
+    // The failing runs above stay outstanding until a clean run has examined their ranges again.
+    expect((await incremental()).outstanding).not.toBeNull();
+    expect(await runVerification("full")).toMatchObject({ ok: true, outstanding: null });
+    await expectLedgerClean();
+  });
+
+  it("a failing run is a checkpoint too: later runs move on, and name it until a clean run re-examines it", async () => {
+    await db.delete(ledgerVerifications);
+    const [a, b] = [await createTestUser(), await createTestUser()];
+    await fundWallet(a.id, 50_000);
+    expect(await runVerification("full")).toMatchObject({ ok: true, outstanding: null });
+    const bad = (await p2p(a.id, b.id, 1_000)).lines.find((l) => l.direction === "credit")?.id;
+    // A rewritten fee: only the hash chain can tell.
+    const tamper = (by: number) =>
+      withAppendOnlyLifted(() =>
+        db.execute(sql.raw(`UPDATE transactions SET fee_amount = fee_amount + ${by} WHERE id = ${bad}`)),
+      );
+    await tamper(1);
+    try {
+      await sleep(OVERLAP_MS + 50);
+      const found = await incremental();
+      expect(checksOf(found)).toEqual(["line_hash"]);
+      expect(found.outstanding).toMatchObject({ since: found.startedAt, scope: "incremental", violationCount: 1 });
+
+      await p2p(a.id, b.id, 500);
+      await sleep(OVERLAP_MS + 50);
+      // `found` is the newest run, so this one still starts at the full run below it: reported again.
+      expect((await incremental()).ok).toBe(false);
+      await sleep(OVERLAP_MS + 50);
+      // Now `found` is old enough to be the base: the bad row is below it and not examined again, so the
+      // run is cheap and clean — and still names the older failure (the cron logs it at error level).
+      const past = await incremental();
+      expect(past.checked.from).toEqual(found.checked.to);
+      expect(past.ok).toBe(true);
+      expect(past.outstanding?.since).toEqual(found.startedAt);
+      const cron = await call<{ ok: boolean; outstanding: { since: string } | null }>(verifyCron, {
+        path: "/api/cron/verify-ledger",
+        headers: { authorization: `Bearer ${process.env.CRON_SECRET}` },
+      });
+      // (The cron's 10-minute overlap finds no base yet, so it examines the bad row again itself.)
+      expect(cron.body).toMatchObject({ ok: false, outstanding: { since: found.startedAt.toISOString() } });
+      // Housekeeping keeps an outstanding failure (and what follows it) past the retention period.
+      const later = new Date(Date.now() + VERIFICATION_RETENTION_MS + 60_000);
+      expect(await sweepOldVerifications(later)).toBe(1); // only the full run before it
+      expect((await outstandingFailure())?.since).toEqual(found.startedAt);
+      // A full run while the row is still bad does not clear it.
+      expect((await runVerification("full")).outstanding?.since).toEqual(found.startedAt);
+    } finally {
+      await tamper(-1);
+    }
+    expect(await runVerification("full")).toMatchObject({ ok: true, outstanding: null });
+    await expectLedgerClean();
+  });
+
+  it("examines a backlog in chunks of at most maxIdsPerRun ids per table, each run continuing the last", async () => {
+    await db.delete(ledgerVerifications);
+    const [a, b] = [await createTestUser(), await createTestUser()];
+    await fundWallet(a.id, 50_000);
+    for (let i = 0; i < 3; i++) await p2p(a.id, b.id, 100);
+    const bad = (await p2p(a.id, b.id, 100)).lines.find((l) => l.direction === "debit")?.id as number;
+    const [[top]] = (await pool.query(
+      "SELECT (SELECT MAX(id) FROM transactions) AS lines_top, (SELECT MAX(id) FROM postings) AS postings_top",
+    )) as unknown as [[{ lines_top: number; postings_top: number }]];
+    const chunk = Math.ceil(Number(top.lines_top) / 5);
+    const tamper = (by: number) =>
+      withAppendOnlyLifted(() =>
+        db.execute(sql.raw(`UPDATE transactions SET opening_balance = opening_balance + ${by} WHERE id = ${bad}`)),
+      );
+    await tamper(5);
+    const runs = [];
+    try {
+      // No checkpoint yet (a first deploy over an existing ledger): from the start, one chunk per run.
+      for (let i = 0; i < 6; i++)
+        runs.push(await runVerification("incremental", { overlapMs: 0, maxIdsPerRun: chunk }));
+    } finally {
+      await tamper(-5);
+    }
+    expect(runs[0]?.checked.from).toEqual({ lines: 0, system: 0, postings: 0 });
+    for (const [i, run] of runs.entries()) {
+      if (i > 0) expect(run.checked.from).toEqual(runs[i - 1]?.checked.to);
+      expect(run.checked.to.lines - run.checked.from.lines).toBeLessThanOrEqual(chunk);
+      expect(run.checked.to.postings - run.checked.from.postings).toBeLessThanOrEqual(chunk);
+    }
+    expect(runs[3]?.checked.to.lines).toBeLessThan(Number(top.lines_top)); // four chunks are not enough
+    expect(runs.at(-1)?.checked.to.lines).toBeGreaterThanOrEqual(Number(top.lines_top));
+    expect(runs.at(-1)?.checked.to.postings).toBeGreaterThanOrEqual(Number(top.postings_top));
+    // The bad line was examined by exactly the run whose range holds it.
+    const holders = runs.filter((r) => r.checked.from.lines < bad && bad <= r.checked.to.lines);
+    expect(holders).toHaveLength(1);
+    expect(runs.filter((r) => !r.ok)).toEqual(holders);
+    expect(checksOf(holders[0] as (typeof runs)[number])).toEqual(["chain_link", "line_arithmetic", "line_hash"]);
+    expect(await runVerification("full")).toMatchObject({ ok: true, outstanding: null });
     await expectLedgerClean();
   });
 

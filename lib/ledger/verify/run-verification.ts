@@ -2,20 +2,35 @@
  * `runVerification()`: a verifier run that is recorded in `ledger_verifications`, full or incremental.
  *
  * A full run checks whole tables (its cost grows with the ledger: ~20 s at 1,000,000 lines on the dev
- * box, beyond a function's 30 s limit soon after). An incremental run checks, from a clean checkpoint
- * on, only the ledger rows that arrived since, plus the wallet and hold tables whole.
+ * box, beyond a function's 30 s limit soon after). An incremental run checks, from an earlier run's
+ * watermarks (a checkpoint), only the ledger rows that arrived since, at most MAX_IDS_PER_RUN per table,
+ * plus the wallet and hold tables whole.
  *
  * Choosing the lower bound: ids are allocated when a posting inserts, but rows become visible when it
  * commits, so a row with an id below a checkpoint's watermark can appear after that checkpoint. The
- * base is therefore not the newest clean checkpoint P but the newest clean one taken at least
- * `overlapMs` before P: any row P could not see was allocated less than one transaction's lifetime
- * before P's snapshot, so after that base. Rows in the overlap are checked twice; none is skipped.
+ * base is therefore not the newest checkpoint P but the newest one taken at least `overlapMs` before P:
+ * any row P could not see was allocated less than one transaction's lifetime before P's snapshot, so
+ * after that base. Rows in the overlap are checked twice; none is skipped.
+ *
+ * A run that found violations is a checkpoint too: its rows were examined and reported. If only clean
+ * runs could be bases, one lasting violation would pin the base, and every later run would re-check
+ * everything since until it outgrew the time limit and the alert went quiet. The report does not go
+ * quiet instead: a failing run stays *outstanding* — named by every later run's answer, and logged by
+ * the cron — until a later clean run has examined its whole range again (a full run does).
  */
-import { and, desc, eq, lt, lte } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, lt, lte, notExists, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/mysql-core";
 import { ledgerVerifications, type VerifyScope } from "../../../db/schema/index.js";
 import { db } from "../../db/index.js";
 import type { VerifyResult } from "../types.js";
 import { FROM_THE_START, verifyLedger, type Watermarks } from "./verify-ledger.js";
+
+/**
+ * Ids per table one incremental run examines at most: about 10 s for 1,000,000 lines on the dev box
+ * (`npm run bench:transfers` prints it), a third of a function's limit. A backlog (a cron outage, a
+ * first run over an existing ledger) is worked off over consecutive runs.
+ */
+export const MAX_IDS_PER_RUN = 1_000_000;
 
 /**
  * Longer than any ledger transaction stays open: postings take milliseconds, lock waits time out in
@@ -31,18 +46,20 @@ export type VerificationRun = VerifyResult & {
   checked: { from: Watermarks; to: Watermarks };
   /** Milliseconds per check, by name. */
   checkMs: Record<string, number>;
+  /** The oldest failing run no later clean run has re-examined (this one included), or null. */
+  outstanding: OutstandingFailure | null;
 };
 
-/** How long run records are kept (the cron adds 288 a day); an incremental base is never that old. */
+export type OutstandingFailure = { since: Date; scope: VerifyScope; violationCount: number };
+
+/** How long run records are kept (the cron adds 288 a day), except an outstanding failure and what follows it. */
 export const VERIFICATION_RETENTION_MS = 90 * 24 * 3600_000;
 
-/** The watermarks an incremental run starts above, or null when no clean checkpoint qualifies (→ whole tables). */
+/** The watermarks an incremental run starts above, or null when no checkpoint qualifies (→ from the start). */
 export async function incrementalBase(overlapMs = CHECKPOINT_OVERLAP_MS): Promise<Watermarks | null> {
-  const clean = eq(ledgerVerifications.ok, true);
   const [latest] = await db
     .select({ startedAt: ledgerVerifications.startedAt })
     .from(ledgerVerifications)
-    .where(clean)
     .orderBy(desc(ledgerVerifications.startedAt))
     .limit(1);
   if (!latest) return null;
@@ -53,7 +70,7 @@ export async function incrementalBase(overlapMs = CHECKPOINT_OVERLAP_MS): Promis
       postings: ledgerVerifications.postingsTo,
     })
     .from(ledgerVerifications)
-    .where(and(clean, lte(ledgerVerifications.startedAt, new Date(latest.startedAt.getTime() - overlapMs))))
+    .where(lte(ledgerVerifications.startedAt, new Date(latest.startedAt.getTime() - overlapMs)))
     .orderBy(desc(ledgerVerifications.startedAt))
     .limit(1);
   return base ?? null;
@@ -61,11 +78,12 @@ export async function incrementalBase(overlapMs = CHECKPOINT_OVERLAP_MS): Promis
 
 export async function runVerification(
   scope: VerifyScope,
-  options: { overlapMs?: number; on?: Parameters<typeof verifyLedger>[0] } = {},
+  options: { overlapMs?: number; maxIdsPerRun?: number; on?: Parameters<typeof verifyLedger>[0] } = {},
 ): Promise<VerificationRun> {
   const t0 = performance.now();
-  const base = scope === "incremental" ? await incrementalBase(options.overlapMs) : null;
-  const run = await verifyLedger(options.on, base ?? undefined);
+  const base = scope === "incremental" ? ((await incrementalBase(options.overlapMs)) ?? FROM_THE_START) : null;
+  const range = base ? { since: base, maxIdsPerTable: options.maxIdsPerRun ?? MAX_IDS_PER_RUN } : {};
+  const run = await verifyLedger(options.on, range);
   const durationMs = Math.round(performance.now() - t0);
   const from = base ?? FROM_THE_START;
   const to = run.watermarks;
@@ -83,14 +101,43 @@ export async function runVerification(
     postingsTo: to.postings,
   });
   const { ok, violations, startedAt, checkMs } = run;
-  return { ok, violations, scope, startedAt, durationMs, checked: { from, to }, checkMs };
+  const outstanding = await outstandingFailure();
+  return { ok, violations, scope, startedAt, durationMs, checked: { from, to }, checkMs, outstanding };
 }
 
-/** Deletes run records past retention, a bounded batch per call (housekeeping cron). */
+/** The oldest failing run that no later clean run re-examined whole (every table's range within its own). */
+export async function outstandingFailure(): Promise<OutstandingFailure | null> {
+  const failed = ledgerVerifications;
+  const later = alias(ledgerVerifications, "later");
+  const reExamined = db
+    .select({ one: sql`1` })
+    .from(later)
+    .where(
+      and(
+        eq(later.ok, true),
+        gt(later.startedAt, failed.startedAt),
+        lte(later.linesFrom, failed.linesFrom),
+        gte(later.linesTo, failed.linesTo),
+        lte(later.systemFrom, failed.systemFrom),
+        gte(later.systemTo, failed.systemTo),
+        lte(later.postingsFrom, failed.postingsFrom),
+        gte(later.postingsTo, failed.postingsTo),
+      ),
+    );
+  const [oldest] = await db
+    .select({ since: failed.startedAt, scope: failed.scope, violationCount: failed.violationCount })
+    .from(failed)
+    .where(and(eq(failed.ok, false), notExists(reExamined)))
+    .orderBy(asc(failed.startedAt))
+    .limit(1);
+  return oldest ?? null;
+}
+
+/** Deletes run records past retention, a bounded batch per call (housekeeping cron); never an outstanding failure. */
 export async function sweepOldVerifications(now = new Date()): Promise<number> {
-  const [result] = await db
-    .delete(ledgerVerifications)
-    .where(lt(ledgerVerifications.startedAt, new Date(now.getTime() - VERIFICATION_RETENTION_MS)))
-    .limit(1000);
+  const retained = now.getTime() - VERIFICATION_RETENTION_MS;
+  const outstanding = await outstandingFailure();
+  const before = new Date(Math.min(retained, outstanding?.since.getTime() ?? retained));
+  const [result] = await db.delete(ledgerVerifications).where(lt(ledgerVerifications.startedAt, before)).limit(1000);
   return result.affectedRows;
 }

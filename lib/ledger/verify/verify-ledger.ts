@@ -10,9 +10,17 @@ export type Queryable = { query: (sql: string) => Promise<unknown> };
 /** Highest ids per ledger table: what a run's snapshot saw, or the exclusive lower bounds it scans. */
 export type Watermarks = { lines: number; system: number; postings: number };
 
+/**
+ * Which ledger rows a run examines: ids above `since` (whole tables without it), and with `maxIdsPerTable`
+ * at most that many ids above it per table, so a run over a long backlog stays within a function's time
+ * limit and the next run continues from where it stopped.
+ */
+export type CheckRange = { since?: Watermarks; maxIdsPerTable?: number };
+
 export type LedgerCheckRun = VerifyResult & {
-  /** Read once the snapshot was open: ids allocated later are all above `watermarks`. */
+  /** Read once the snapshot was open: ids allocated later are all above the snapshot's highest ids. */
   startedAt: Date;
+  /** The highest ids examined per table: the snapshot's, or lower where `maxIdsPerTable` cut the range. */
   watermarks: Watermarks;
   /** Milliseconds each check took, by name: where a full run's time goes as the ledger grows. */
   checkMs: Record<string, number>;
@@ -22,8 +30,8 @@ export type LedgerCheckRun = VerifyResult & {
  * Checks every ledger invariant. Read-only and lock-free; given a pool, all checks read one consistent
  * snapshot, so it can run against a live database while postings commit.
  */
-export async function verifyLedger(q: Queryable | Pool = pool, since?: Watermarks): Promise<LedgerCheckRun> {
-  if (!("getConnection" in q)) return runChecks(q, since);
+export async function verifyLedger(q: Queryable | Pool = pool, range: CheckRange = {}): Promise<LedgerCheckRun> {
+  if (!("getConnection" in q)) return runChecks(q, range);
   // One REPEATABLE READ snapshot for all checks, so a posting committing mid-run cannot look torn.
   const conn = await q.getConnection();
   try {
@@ -32,7 +40,7 @@ export async function verifyLedger(q: Queryable | Pool = pool, since?: Watermark
     // were seen deleted under us on the dev box) — session-only, reset when the connection is reused.
     await conn.query("SET SESSION tmp_table_size = 536870912, max_heap_table_size = 536870912");
     await conn.query("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
-    return await runChecks(conn, since);
+    return await runChecks(conn, range);
   } finally {
     try {
       await conn.query("ROLLBACK");
@@ -48,14 +56,14 @@ export async function verifyLedger(q: Queryable | Pool = pool, since?: Watermark
 export const FROM_THE_START: Watermarks = { lines: 0, system: 0, postings: 0 };
 
 /**
- * A check's SQL for a run from `since` (the ids are numbers we read ourselves, checked to be integers
+ * A check's SQL for the ids above `since` up to `to` (numbers we read ourselves, checked to be integers
  * before they enter the SQL); without `since`, a check's faster whole-table form where it has one.
  */
-function checkSql(check: Check, since?: Watermarks): string {
+function checkSql(check: Check, to: Watermarks, since?: Watermarks): string {
   if (!since && check.whole) return check.whole;
   const from = since ?? FROM_THE_START;
-  return check.sql.replace(/:(lines|system|postings)\b/g, (_, table: keyof Watermarks) => {
-    const id = from[table];
+  return check.sql.replace(/:(lines|system|postings)(_to)?\b/g, (_, table: keyof Watermarks, upper?: string) => {
+    const id = (upper ? to : from)[table];
     if (!Number.isSafeInteger(id) || id < 0) throw new Error(`verifier bound ${table} is not an id: ${id}`);
     return String(id);
   });
@@ -65,23 +73,29 @@ function checkSql(check: Check, since?: Watermarks): string {
 const paiseAsNumbers = (key: string, value: unknown) =>
   key.endsWith("_paise") && typeof value === "string" ? Number(value) : value;
 
-async function runChecks(q: Queryable, since?: Watermarks): Promise<LedgerCheckRun> {
+async function runChecks(
+  q: Queryable,
+  { since, maxIdsPerTable = Number.POSITIVE_INFINITY }: CheckRange,
+): Promise<LedgerCheckRun> {
   const [[marks]] = (await q.query(
     `SELECT (SELECT COALESCE(MAX(id), 0) FROM transactions) AS lines_to,
       (SELECT COALESCE(MAX(id), 0) FROM system_ledger_entries) AS system_to,
       (SELECT COALESCE(MAX(id), 0) FROM postings) AS postings_to`,
   )) as [RowDataPacket[]];
   const startedAt = new Date();
-  const watermarks = {
-    lines: Number(marks?.lines_to),
-    system: Number(marks?.system_to),
-    postings: Number(marks?.postings_to),
+  // A whole-table run (no `since`) is never cut: its faster `whole` forms have no upper bound.
+  const upTo = (table: keyof Watermarks, highest: unknown) =>
+    since ? Math.min(Number(highest), since[table] + maxIdsPerTable) : Number(highest);
+  const watermarks: Watermarks = {
+    lines: upTo("lines", marks?.lines_to),
+    system: upTo("system", marks?.system_to),
+    postings: upTo("postings", marks?.postings_to),
   };
   const violations: Violation[] = [];
   const checkMs: Record<string, number> = {};
   for (const check of CHECKS) {
     const t0 = performance.now();
-    const [rows] = (await q.query(`${checkSql(check, since)} LIMIT 20`)) as [RowDataPacket[]];
+    const [rows] = (await q.query(`${checkSql(check, watermarks, since)} LIMIT 20`)) as [RowDataPacket[]];
     checkMs[check.name] = Math.round(performance.now() - t0);
     for (const row of rows) violations.push({ check: check.name, detail: JSON.stringify(row, paiseAsNumbers) });
   }

@@ -15,5 +15,6 @@ export function verificationView(run: VerificationRun) {
     durationMs: run.durationMs,
     checked: run.checked,
     checkMs: run.checkMs,
+    outstanding: run.outstanding && { ...run.outstanding, since: run.outstanding.since.toISOString() },
   };
 }
