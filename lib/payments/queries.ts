@@ -69,6 +69,18 @@ export async function dueRefundIds(dbx: Database, now: Date, limit: number): Pro
   return rows.map((r) => r.id);
 }
 
+/**
+ * Pushes a still-due check to `until` (after a sync that threw): conditional on it being due, so a
+ * schedule the failed sync already moved forward is kept.
+ */
+export async function deferDueCheck(dbx: Database, what: "payment" | "refund", id: number, now: Date, until: Date) {
+  const table = what === "payment" ? payments : paymentRefunds;
+  await dbx
+    .update(table)
+    .set({ nextCheckAt: until })
+    .where(and(eq(table.id, id), lte(table.nextCheckAt, now)));
+}
+
 /** Refund statuses PhonePe may still move (everything but completed and failed). */
 export const OPEN_REFUND_STATUSES = ["pending", "confirmed"] as const;
 

@@ -6,13 +6,29 @@
  */
 import { db } from "../db/index.js";
 import { logger } from "../log.js";
-import { duePaymentIds, dueRefundIds } from "./queries.js";
+import { deferDueCheck, duePaymentIds, dueRefundIds } from "./queries.js";
 import { syncPayment } from "./sync-payment.js";
 import { syncRefund } from "./sync-refund.js";
 
 export const RECONCILE_BATCH = 25;
 /** Stop starting new checks after this long: the function has 30 s and PhonePe may be slow (3 × timeout per call). */
 export const RECONCILE_BUDGET_MS = 18_000;
+
+/**
+ * How long a row whose check threw waits before its next one. PhonePe being unavailable is handled in
+ * the syncs (they retry in 10 s); what throws here is our side (a database error, a bug, a row that
+ * cannot be settled), and left due it would keep its old slot at the head of the queue: 25 such rows
+ * would take every batch and starve every other payment and refund.
+ */
+export const RECONCILE_ERROR_BACKOFF_MS = 5 * 60_000;
+
+/** Logs a failed check and moves the row back in the queue (best effort: the database may be what failed). */
+async function onSyncError(what: "payment" | "refund", id: number, error: unknown, now: Date) {
+  logger.error({ err: error, [`${what}Id`]: id }, `reconcile: ${what} sync failed`);
+  await deferDueCheck(db, what, id, now, new Date(now.getTime() + RECONCILE_ERROR_BACKOFF_MS)).catch((e: unknown) =>
+    logger.error({ err: e, [`${what}Id`]: id }, "reconcile: could not defer the failed check"),
+  );
+}
 
 export type ReconcileReport = {
   paymentsChecked: number;
@@ -36,7 +52,7 @@ export async function reconcilePayments(now = new Date(), batch = RECONCILE_BATC
       await syncPayment(id, now);
     } catch (error) {
       errors++;
-      logger.error({ err: error, paymentId: id }, "reconcile: payment sync failed");
+      await onSyncError("payment", id, error, now);
     }
   }
   const refundIds = outOfTime() ? [] : await dueRefundIds(db, now, batch);
@@ -47,7 +63,7 @@ export async function reconcilePayments(now = new Date(), batch = RECONCILE_BATC
       await syncRefund(id, now);
     } catch (error) {
       errors++;
-      logger.error({ err: error, refundId: id }, "reconcile: refund sync failed");
+      await onSyncError("refund", id, error, now);
     }
   }
   const truncated = paymentsChecked < paymentIds.length || refundsChecked < refundIds.length || outOfTime();
