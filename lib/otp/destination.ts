@@ -1,6 +1,7 @@
 /** OTP destinations: a 10-digit Indian mobile (sms) or a lower-cased e-mail, and the user they belong to. */
 import { eq } from "drizzle-orm";
 import { z } from "zod";
+import type { OtpPurpose } from "../../db/schema/otp-codes.js";
 import { users } from "../../db/schema/users.js";
 import type { Database } from "../db/index.js";
 import { emailSchema, normalizePhone } from "../users/fields.js";
@@ -20,6 +21,18 @@ export const destinationSchema = z.string().transform((raw, ctx): Destination =>
   ctx.addIssue({ code: "custom", message: "must be an Indian mobile number or an e-mail address" });
   return z.NEVER;
 });
+
+/**
+ * Whether the account's owner proved the destination is theirs (a verify_* code). A code that opens
+ * the account (OTP login, password reset) goes only to such a destination: an unverified e-mail or
+ * number may be someone else's (a typo at registration), who could otherwise take the account over.
+ */
+export const destinationVerified = (
+  account: { phoneVerified: boolean | null; emailVerified: boolean | null },
+  channel: Destination["channel"],
+) => (channel === "sms" ? account.phoneVerified : account.emailVerified) === true;
+
+export const OPENS_ACCOUNT: ReadonlySet<OtpPurpose> = new Set(["login", "reset_password"]);
 
 /**
  * The account a destination belongs to, or undefined: the columns OTP flows need (eligibility, 2FA,

@@ -9,16 +9,16 @@ import { recordAudit } from "../audit/index.js";
 import type { ClientInfo } from "../auth/client-info.js";
 import { db } from "../db/index.js";
 import { logger } from "../log.js";
-import { type Destination, findUserByDestination } from "./destination.js";
+import { type Destination, destinationVerified, findUserByDestination } from "./destination.js";
 import { issueOtp } from "./issue-otp.js";
 
 type Account = NonNullable<Awaited<ReturnType<typeof findUserByDestination>>>;
 
-function eligible(user: Account, purpose: OtpPurpose): boolean {
+function eligible(user: Account, { destination, purpose }: { destination: Destination; purpose: OtpPurpose }) {
   if (!user.isActive) return false;
   if (purpose === "verify_phone") return !user.phoneVerified;
   if (purpose === "verify_email") return !user.emailVerified;
-  return true;
+  return destinationVerified(user, destination.channel); // login, reset_password
 }
 
 /**
@@ -32,7 +32,7 @@ export async function requestOtp(
   client: ClientInfo,
 ): Promise<void> {
   const user = await findUserByDestination(db, input.destination);
-  if (!user || !eligible(user, input.purpose)) return;
+  if (!user || !eligible(user, input)) return;
   afterResponse(deliver(input, user.id, client));
 }
 

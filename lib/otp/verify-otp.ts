@@ -14,7 +14,7 @@ import { db, withTransaction } from "../db/index.js";
 import { AppError } from "../http/errors.js";
 import { type Profile, toProfile } from "../users/profile.js";
 import { consumeOtp } from "./consume-otp.js";
-import { type Destination, findUserByDestination } from "./destination.js";
+import { type Destination, destinationVerified, findUserByDestination, OPENS_ACCOUNT } from "./destination.js";
 
 export type VerifyOtpResult = { verified: true } | (TokenPair & { user: Profile }) | { resetToken: string };
 
@@ -23,7 +23,12 @@ type Input = { destination: Destination; purpose: OtpPurpose; code: string; totp
 /** Verifies the code for its purpose; OTP_INVALID for a wrong, expired, used or burned code. */
 export async function verifyOtp(input: Input, client: ClientInfo): Promise<VerifyOtpResult> {
   const account = await findUserByDestination(db, input.destination);
-  if (!account?.isActive)
+  // A code for an unverified destination is never sent for login or reset; one sent before it stopped
+  // being eligible (or before this rule) opens nothing either.
+  if (
+    !account?.isActive ||
+    (OPENS_ACCOUNT.has(input.purpose) && !destinationVerified(account, input.destination.channel))
+  )
     throw new AppError("OTP_INVALID", "The code is wrong, expired or already used. Request a new one.");
   const audit = (action: string, entityType: string, entityId: string | number, after?: unknown) => ({
     actorUserId: account.id,

@@ -1,9 +1,9 @@
 /**
  * Resolves a transfer recipient from what a user types: a mobile number (with or without +91 / 91 /
- * leading 0), a public user code (`NXP…`) or a username. Unknown and inactive wallets both answer
+ * leading 0; verified numbers only), a public user code (`NXP…`) or a username. Unknown and inactive wallets both answer
  * NOT_FOUND, so the API does not reveal which accounts exist but are disabled.
  */
-import { eq, inArray, or, type SQL, sql } from "drizzle-orm";
+import { and, eq, inArray, or, type SQL, sql } from "drizzle-orm";
 import { users } from "../../db/schema/index.js";
 import { type Database, db, preparedPerHandle } from "../db/index.js";
 import { AppError } from "../http/errors.js";
@@ -34,11 +34,16 @@ const lookup = (where: SQL | undefined) =>
       .limit(2)
       .prepare(),
   );
-// A mobile number may have been stored in any of its common spellings.
+// A mobile number may have been stored in any of its common spellings. Only a number its owner verified
+// by OTP is a payee: anyone can register with someone else's number and never verify it, and a payer
+// who types the friend's number must not pay that wallet.
 const byPhone = lookup(
-  inArray(
-    users.phone,
-    ["national", "plus91", "with91", "with0"].map((name) => sql.placeholder(name)),
+  and(
+    inArray(
+      users.phone,
+      ["national", "plus91", "with91", "with0"].map((name) => sql.placeholder(name)),
+    ),
+    eq(users.phoneVerified, true),
   ),
 );
 const byCodeOrUsername = lookup(

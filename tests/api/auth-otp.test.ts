@@ -33,6 +33,13 @@ async function registered() {
   return { ...account, id: res.body.user.id as number, phoneCode: outboxCode(account.phone, "verify_phone") };
 }
 
+/** Proves a contact is the account's (the verify_* flow): login and reset codes go only to such. */
+async function verifyContact(destination: string, channel: "sms" | "email") {
+  const purpose = channel === "sms" ? "verify_phone" : "verify_email";
+  expect((await sendOtp({ channel, destination, purpose })).status).toBe(202);
+  expect((await verifyOtp({ destination, purpose, code: outboxCode(destination, purpose) })).status).toBe(200);
+}
+
 const phoneVerified = async (id: number) =>
   (await db.select({ v: users.phoneVerified }).from(users).where(eq(users.id, id)))[0]?.v;
 
@@ -115,6 +122,7 @@ describe("OTP verification limits", () => {
 
   it("a code is single use, and a newer code replaces the older one", async () => {
     const a = await registered();
+    expect((await verifyOtp({ destination: a.phone, purpose: "verify_phone", code: a.phoneCode })).status).toBe(200);
     expect((await sendOtp({ channel: "sms", destination: a.phone, purpose: "login" })).status).toBe(202);
     const first = outboxCode(a.phone, "login");
     expect((await sendOtp({ channel: "sms", destination: a.phone, purpose: "login" })).status).toBe(202);
@@ -210,6 +218,7 @@ describe("password reset by OTP", () => {
   it("reset_password → resetToken → new password; all sessions end; the grant is single use", async () => {
     const a = await registered();
     const session = (await login({ identifier: a.username, password: PASSWORD })).body as Pair;
+    await verifyContact(a.email, "email");
     expect((await sendOtp({ channel: "email", destination: a.email, purpose: "reset_password" })).status).toBe(202);
     const verified = await verifyOtp({
       destination: a.email,
@@ -235,5 +244,32 @@ describe("password reset by OTP", () => {
     expect((await login({ identifier: a.username, password: "Fresh-start-2024" })).status).toBe(200);
     const again = await reset("Another-one-2025");
     expect(again.status).toBe(401);
+  });
+});
+
+describe("codes that open an account go only to a contact its owner verified", () => {
+  it("no login or reset code for an unverified phone or e-mail; a code issued before it was unverified opens nothing", async () => {
+    // Registered with an e-mail that may be someone else's (a typo): its holder must not get in.
+    const a = await registered();
+    for (const [channel, destination] of [
+      ["email", a.email],
+      ["sms", a.phone],
+    ] as const) {
+      for (const purpose of ["login", "reset_password"]) {
+        const res = await sendOtp({ channel, destination, purpose });
+        expect(res.status).toBe(202); // the same answer as for an eligible one (no enumeration)
+        expect(readOutbox({ to: destination }).filter((m) => m.purpose === purpose)).toHaveLength(0);
+      }
+    }
+    await verifyContact(a.phone, "sms");
+    expect((await sendOtp({ channel: "sms", destination: a.phone, purpose: "login" })).status).toBe(202);
+    const code = outboxCode(a.phone, "login");
+    // The number stops being verified (e.g. changed) before the code is used: it opens nothing.
+    await db.update(users).set({ phoneVerified: false }).where(eq(users.id, a.id));
+    const refused = await verifyOtp({ destination: a.phone, purpose: "login", code });
+    expect(refused.status).toBe(422);
+    expect((refused.body as ApiError).error.code).toBe("OTP_INVALID");
+    await db.update(users).set({ phoneVerified: true }).where(eq(users.id, a.id));
+    expect((await verifyOtp({ destination: a.phone, purpose: "login", code })).status).toBe(200);
   });
 });

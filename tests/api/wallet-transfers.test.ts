@@ -166,6 +166,21 @@ describe("POST /api/wallet/transfers", () => {
     await expectLedgerClean();
   });
 
+  it("pays a mobile number only to the wallet whose owner verified it", async () => {
+    const [a, owner] = await Promise.all([createTestUser(), createTestUser({ phoneVerified: false })]);
+    await fundWallet(a.id, 10_000);
+    // Someone registered with this number and never proved it is theirs: not a payee.
+    const refused = await send(a.token, { recipient: `+91 ${owner.phone}`, amountPaise: 500 }, newId("idem"));
+    expect(refused.status).toBe(404);
+    expect(refused.body.error?.code).toBe("NOT_FOUND");
+    expect(await debits(a.id)).toBe(0);
+    await db.update(users).set({ phoneVerified: true }).where(eq(users.id, owner.id));
+    const paid = await send(a.token, { recipient: `0${owner.phone}`, amountPaise: 500 }, newId("idem"));
+    expect(paid.status).toBe(201);
+    expect((await getBalance(db, owner.id)).balancePaise).toBe(500);
+    await expectLedgerClean();
+  });
+
   it("refuses the 61st transfer in a minute with 429 and Retry-After, moving nothing and leaving its key usable", async () => {
     const [a, b] = await Promise.all([createTestUser(), createTestUser()]);
     await fundWallet(a.id, 100_000);

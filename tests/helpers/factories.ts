@@ -24,7 +24,14 @@ export type TestUser = {
 };
 
 export async function createTestUser(
-  options: { role?: UserRole; kycStatus?: KycStatus; parentDistributorId?: number } = {},
+  options: {
+    role?: UserRole;
+    kycStatus?: KycStatus;
+    parentDistributorId?: number;
+    /** Both contacts are verified unless a test says otherwise (an established account). */
+    phoneVerified?: boolean;
+    emailVerified?: boolean;
+  } = {},
 ): Promise<TestUser> {
   seq++;
   const unique = `${process.pid % 1000}${Date.now() % 1_000_000}${seq}`.slice(-9).padStart(9, "0");
@@ -38,7 +45,8 @@ export async function createTestUser(
     fullName: `Test ${role} ${unique}`,
     role,
     kycStatus: options.kycStatus ?? "verified",
-    phoneVerified: true,
+    phoneVerified: options.phoneVerified ?? true,
+    emailVerified: options.emailVerified ?? true,
     parentDistributorId: options.parentDistributorId ?? null,
   };
   const [{ id }] = (await db.insert(users).values(values).$returningId()) as [{ id: number }];
