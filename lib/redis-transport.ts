@@ -7,8 +7,10 @@
  *
  * Kept from the SDK's HttpClient: POST of the JSON command to `<url>/<path…>` with the bearer token; the
  * read-your-writes sync token sent and updated; a network error retried `retries` times after
- * `backoffMs`; a non-2xx answer becomes an `UpstashError` with the server's message (which
- * @upstash/ratelimit reads for NOSCRIPT); an unparsable body becomes an `UpstashJSONParseError`.
+ * `backoffMs` (a command that ran before its connection dropped runs again: scripts are written for
+ * that); a non-2xx answer becomes an `UpstashError` with the server's message (which
+ * @upstash/ratelimit reads for NOSCRIPT) and the command names only; an unparsable body becomes an
+ * `UpstashJSONParseError`.
  * Added: time limits, so a hung Upstash fails closed within seconds (undici's defaults are 10 s to
  * connect and 5 minutes to answer). A timed-out command is not retried: it may have run.
  */
@@ -16,6 +18,12 @@ import { errors, type Requester, type UpstashRequest, type UpstashResponse } fro
 import { Pool, errors as undiciErrors } from "undici";
 
 export type TransportOptions = { url: string; token: string; retries: number; backoffMs: number; timeoutMs: number };
+
+/** `SET`, or `GET, EVAL` for a pipeline: what a failed request was, without its arguments. */
+function commandNames(body: unknown): string {
+  const commands = Array.isArray(body) && Array.isArray(body[0]) ? body : [body];
+  return commands.map((c) => (Array.isArray(c) ? String(c[0]).toUpperCase() : "?")).join(", ");
+}
 
 export function upstashTransport(options: TransportOptions): Requester {
   const base = new URL(options.url);
@@ -59,7 +67,10 @@ export function upstashTransport(options: TransportOptions): Requester {
           throw new errors.UpstashJSONParseError(text, { cause });
         }
         if (answer.statusCode < 200 || answer.statusCode >= 300) {
-          throw new errors.UpstashError(`${parsed.error}, command was: ${body}`);
+          // The server's message first (NOSCRIPT is read from it), then only the command names: the SDK's
+          // "command was: <body>" put keys and values in error logs — a cached PhonePe token, replayed
+          // responses, and, pipelined, other requests' commands too.
+          throw new errors.UpstashError(`${parsed.error}, command was: ${commandNames(req.body)}`);
         }
         const sync = answer.headers["upstash-sync-token"];
         if (requester.readYourWrites && typeof sync === "string") requester.upstashSyncToken = sync;

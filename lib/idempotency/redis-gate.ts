@@ -15,9 +15,12 @@ const LOCK_TTL_MS = 30_000;
  */
 const REPLAY_CACHE_TTL_MS = 60 * 60 * 1000;
 
-// One round trip: a cached final answer, else take the in-flight lock, else someone holds it.
+// One round trip: a cached final answer, else take the in-flight lock, else someone holds it. A lock
+// already under our token is ours: the transport re-sends a command whose connection dropped after it
+// ran, and that retry must not find its own lock busy (409 for the lock's 30 s).
 const BEGIN = `local c = redis.call('GET', KEYS[1])
 if c then return {'hit', c} end
+if redis.call('GET', KEYS[2]) == ARGV[1] then return {'locked'} end
 if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return {'locked'} end
 return {'busy'}`;
 // Cache the answer and drop our lock (only ours: it may have expired and been re-taken).
