@@ -35,6 +35,11 @@ export async function decideKyc(
     if (record.status !== "pending") {
       throw new AppError("CONFLICT", `This KYC submission is already ${record.status}.`);
     }
+    // Admin A opens a submission, admin B rejects it, the user resubmits other documents: A's "verified"
+    // must not land on documents nobody looked at. (submitted_at has whole seconds.)
+    if (input.submittedAt && Math.floor(Date.parse(input.submittedAt) / 1000) !== record.submittedAt.getTime() / 1000) {
+      throw new AppError("CONFLICT", "The user has resubmitted since this submission was opened: review it again.");
+    }
     // A rejected submission releases its PAN/Aadhaar blind indexes: if someone used another person's
     // number, the real holder must still be able to submit it (the ciphertexts stay for the record).
     const release = input.decision === "rejected" ? { panBlindIndex: null, aadhaarBlindIndex: null } : {};

@@ -14,7 +14,7 @@ export async function lockKycSubject(tx: Database, userId: number) {
   const [user] = await tx.select({ kycStatus: users.kycStatus }).from(users).where(eq(users.id, userId)).for("update");
   if (!user) throw new AppError("NOT_FOUND", "User not found.");
   const [record] = await tx
-    .select({ id: kycRecords.id, status: kycRecords.status })
+    .select({ id: kycRecords.id, status: kycRecords.status, submittedAt: kycRecords.submittedAt })
     .from(kycRecords)
     .where(eq(kycRecords.userId, userId));
   return { kycStatus: user.kycStatus, record };

@@ -42,6 +42,11 @@ export const kycDecisionSchema = z
   .strictObject({
     decision: z.enum(["verified", "rejected"]),
     reason: z.string().trim().min(1).max(500).optional(),
+    /**
+     * The `submittedAt` of the submission the admin reviewed (from GET /api/admin/kyc/[userId]): the
+     * decision then applies to that submission only, not to one the user made after it was decided.
+     */
+    submittedAt: z.iso.datetime({ offset: true }).optional(),
   })
   .refine((v) => v.decision !== "rejected" || v.reason !== undefined, {
     path: ["reason"],

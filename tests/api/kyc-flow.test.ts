@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import * as adminKyc from "../../api/admin/kyc/[userId].js";
 import * as meKyc from "../../api/me/kyc.js";
@@ -259,6 +259,45 @@ describe("KYC state machine with POST /api/admin/kyc/[userId]", () => {
       .from(auditLogs)
       .where(and(eq(auditLogs.entityType, "user"), eq(auditLogs.entityId, String(user.id))));
     expect(decisions.map((d) => d.action).sort()).toEqual(["kyc.submitted", `kyc.${winner}`].sort());
+  });
+
+  it("a decision carrying the reviewed submittedAt does not land on a resubmission made after it", async () => {
+    const [adminA, adminB, user] = await Promise.all([
+      createTestUser({ role: "admin" }),
+      createTestUser({ role: "admin" }),
+      createTestUser({ kycStatus: "pending" }),
+    ]);
+    await submit(user, { pan: randomPan(), aadhaarNumber: randomAadhaar() });
+    // Submitted a minute ago (submitted_at has whole seconds; a resubmission in the same second as the
+    // original would not be told apart — a review takes longer than that).
+    await db.execute(
+      sql`UPDATE kyc_records SET submitted_at = submitted_at - INTERVAL 60 SECOND WHERE user_id = ${user.id}`,
+    );
+    const opened = await call<{ submittedAt: string }>(adminKyc, {
+      path: `/api/admin/kyc/${user.id}`,
+      query: { userId: user.id },
+      token: adminA.token,
+    });
+    expect(opened.status).toBe(200);
+    const reviewed = opened.body.submittedAt;
+    expect((await decide(adminB, user.id, { decision: "rejected", reason: "blurred photo" })).status).toBe(200);
+    expect((await submit(user, { pan: randomPan(), aadhaarNumber: randomAadhaar() })).status).toBe(202);
+
+    const stale = await decide(adminA, user.id, { decision: "verified", submittedAt: reviewed });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.code).toBe("CONFLICT");
+    expect(await kycStatusOf(user.id)).toBe("pending");
+    const current = (
+      await call<{ submittedAt: string }>(adminKyc, {
+        path: `/api/admin/kyc/${user.id}`,
+        query: { userId: user.id },
+        token: adminA.token,
+      })
+    ).body.submittedAt;
+    expect((await decide(adminA, user.id, { decision: "verified", submittedAt: current })).status).toBe(200);
+    expect(await kycStatusOf(user.id)).toBe("verified");
+    const bad = await decide(adminA, user.id, { decision: "verified", submittedAt: "yesterday" });
+    expect(bad.status).toBe(400);
   });
 
   it("releases a rejected submission's PAN/Aadhaar to their real holder, and the resubmitter loses them", async () => {
