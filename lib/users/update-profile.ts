@@ -37,7 +37,10 @@ export const profilePatchSchema = z
 
 export type ProfilePatch = z.output<typeof profilePatchSchema>;
 
-/** Applies the patch and returns the new profile. */
+/** Fields KYC vouches for: fixed once set on a verified account. */
+const IDENTITY_FIELDS = ["fullName", "dateOfBirth"] as const;
+
+/** Applies the patch and returns the new profile (409 for a verified identity field). */
 export async function updateProfile(userId: number, patch: ProfilePatch, client: ClientInfo): Promise<Profile> {
   await withTransaction(async ({ tx }) => {
     const [before] = await tx
@@ -46,13 +49,25 @@ export async function updateProfile(userId: number, patch: ProfilePatch, client:
         avatarUrl: users.avatarUrl,
         dateOfBirth: users.dateOfBirth,
         address: users.address,
+        kycStatus: users.kycStatus,
       })
       .from(users)
       .where(eq(users.id, userId))
       .for("update");
     if (!before) throw new AppError("NOT_FOUND", "The account does not exist.");
+    // KYC verified the holder's identity: their name (shown to every payer and in every counterparty's
+    // history) and date of birth no longer change at will — a changed identity goes back through KYC.
+    const identityChange = IDENTITY_FIELDS.filter(
+      (k) => patch[k] !== undefined && before[k] !== null && patch[k] !== before[k],
+    );
+    if (before.kycStatus === "verified" && identityChange.length > 0) {
+      throw new AppError(
+        "CONFLICT",
+        `Your ${identityChange.join(" and ")} are verified by KYC and cannot be changed here.`,
+      );
+    }
     await tx.update(users).set(patch).where(eq(users.id, userId));
-    const changed = Object.keys(patch) as (keyof typeof before)[];
+    const changed = Object.keys(patch) as (keyof ProfilePatch)[];
     await recordAudit(tx, {
       actorUserId: userId,
       action: "user.profile_updated",

@@ -72,7 +72,7 @@ describe("PATCH /api/me", () => {
   });
 
   it("updates the allowed fields, audits before/after, and returns the profile", async () => {
-    const u = await createTestUser();
+    const u = await createTestUser({ kycStatus: "pending" });
     const res = await patchMe(u, {
       fullName: "  Anika Rao ",
       avatarUrl: "https://cdn.example.in/a.png",
@@ -95,6 +95,21 @@ describe("PATCH /api/me", () => {
     expect(audit?.after).toMatchObject({ fullName: "Anika Rao" });
     // null clears an optional field
     expect((await patchMe(u, { avatarUrl: null })).body.avatarUrl).toBeNull();
+  });
+
+  it("a KYC-verified name and date of birth stay as verified (409); other fields still change", async () => {
+    const u = await createTestUser(); // verified
+    expect((await patchMe(u, { dateOfBirth: "1990-02-28" })).status).toBe(200); // first set: allowed
+    const before = await snapshot(u.id);
+    for (const patch of [{ fullName: "NexasPay Refunds" }, { dateOfBirth: "1991-03-01" }, { dateOfBirth: null }]) {
+      const res = await patchMe(u, { ...patch, address: "somewhere else" });
+      expect(res.status).toBe(409);
+      expect(res.body.error.code).toBe("CONFLICT");
+      expect(await snapshot(u.id)).toEqual(before); // nothing of the patch applied
+    }
+    const same = await patchMe(u, { fullName: before?.fullName, address: "12 MG Road, Bengaluru" });
+    expect(same.status).toBe(200);
+    expect(same.body).toMatchObject({ fullName: before?.fullName, address: "12 MG Road, Bengaluru" });
   });
 
   it("validates values: https-only avatar, plausible real dates, non-empty body", async () => {
