@@ -85,12 +85,30 @@ const envSchema = z.object({
   CRON_SECRET: z.string().min(16),
 });
 
+/**
+ * Combinations a key rotation or a deploy gets wrong silently: a retired key under the current key's id
+ * replaces it in the key map (new tokens signed with the retired secret; old ciphertexts undecryptable),
+ * half of a retired JWT key is ignored, and production would talk to its database in clear.
+ */
+const consistentEnvSchema = envSchema.superRefine((env, ctx) => {
+  const problem = (path: keyof Env, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
+  if ((env.JWT_PREVIOUS_SECRET === undefined) !== (env.JWT_PREVIOUS_KEY_ID === undefined))
+    problem("JWT_PREVIOUS_KEY_ID", "JWT_PREVIOUS_SECRET and JWT_PREVIOUS_KEY_ID are set together or not at all");
+  if (env.JWT_PREVIOUS_KEY_ID === env.JWT_KEY_ID)
+    problem("JWT_PREVIOUS_KEY_ID", "must differ from JWT_KEY_ID (a rotation gives the new key a new id)");
+  const retiredIds = env.DATA_ENCRYPTION_PREVIOUS_KEYS.map((k) => k.id);
+  if (retiredIds.includes(env.DATA_ENCRYPTION_KEY_ID) || new Set(retiredIds).size !== retiredIds.length)
+    problem("DATA_ENCRYPTION_PREVIOUS_KEYS", "key ids must be distinct and differ from DATA_ENCRYPTION_KEY_ID");
+  if (env.NODE_ENV === "production" && !env.DATABASE_SSL)
+    problem("DATABASE_SSL", "must be true in production (passwords, PII and the ledger cross the network)");
+});
+
 export type Env = z.infer<typeof envSchema>;
 
 function loadEnv(): Readonly<Env> {
   // Treat empty strings as missing (t3 `emptyStringAsUndefined`), so `FOO=` in a .env file is not a value.
   const raw = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== undefined && v !== ""));
-  const parsed = envSchema.safeParse(raw);
+  const parsed = consistentEnvSchema.safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
     throw new Error(`BAD_ENVIRONMENT: invalid configuration (see .env.example):\n${problems}`);
