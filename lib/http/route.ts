@@ -78,11 +78,14 @@ type Method = (typeof ALL_METHODS)[number];
 type HandledMethod = Exclude<Method, "HEAD" | "OPTIONS">;
 
 /**
- * Builds every method export of a function file: the given handlers, OPTIONS (CORS preflight) and a
- * JSON 405 with `Allow` for the rest, so Vercel and the dev server answer wrong methods the same way.
+ * Builds every method export of a function file: the given handlers, HEAD wherever there is a GET (its
+ * status and headers without the body, RFC 9110 §9.3.2 — what uptime monitors send), OPTIONS (CORS
+ * preflight) and a JSON 405 with `Allow` for the rest, so Vercel and the dev server answer wrong methods
+ * the same way.
  */
 export function methods(handlers: Partial<Record<HandledMethod, Handler>>): Record<Method, WebHandler> {
-  const allowed = [...(Object.keys(handlers) as HandledMethod[]), "OPTIONS"];
+  const handled = Object.keys(handlers) as HandledMethod[];
+  const allowed = [...handled, ...(handlers.GET ? ["HEAD"] : []), "OPTIONS"];
   const allow = allowed.join(", ");
   const notAllowed = route(({ request }) => {
     throw new AppError("METHOD_NOT_ALLOWED", `${request.method} is not allowed here. Allowed: ${allow}.`, {
@@ -93,6 +96,13 @@ export function methods(handlers: Partial<Record<HandledMethod, Handler>>): Reco
   for (const [method, handler] of Object.entries(handlers) as [HandledMethod, Handler][]) {
     result[method] = route(handler);
   }
+  // A HEAD answer never has a body, the 405 included.
+  const asHead = handlers.GET ? result.GET : notAllowed;
+  result.HEAD = async (request) => {
+    const res = await asHead(request);
+    await res.body?.cancel();
+    return new Response(null, { status: res.status, headers: res.headers });
+  };
   result.OPTIONS = route(
     ({ request }) => new Response(null, { status: 204, headers: preflightHeaders(request, allow) }),
   );

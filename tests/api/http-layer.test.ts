@@ -68,7 +68,7 @@ describe("route wrapper and error funnel", () => {
   it("answers a wrong method with 405 METHOD_NOT_ALLOWED and Allow", async () => {
     const res = await call(echo, { method: "DELETE" });
     expectError(res, 405, "METHOD_NOT_ALLOWED");
-    expect(res.headers.get("allow")).toBe("POST, GET, PUT, OPTIONS");
+    expect(res.headers.get("allow")).toBe("POST, GET, PUT, HEAD, OPTIONS");
   });
 
   it("validates the query string strictly", async () => {

@@ -37,7 +37,11 @@ function moduleFor(path: string): FunctionModule {
   return mod;
 }
 
-async function invoke(method: HandledMethod | "OPTIONS", path: string, req: SampleRequest & { token?: string }) {
+async function invoke(
+  method: HandledMethod | "OPTIONS" | "HEAD",
+  path: string,
+  req: SampleRequest & { token?: string },
+) {
   const params = Object.fromEntries(Object.entries(req.params ?? {}).map(([k, v]) => [k, String(v)]));
   const concrete = path.replace(/\[(\w+)\]/g, (_, name: string) => encodeURIComponent(params[name] ?? "0"));
   // biome-ignore lint/suspicious/noExplicitAny: bodies of arbitrary routes are read ad hoc.
@@ -119,6 +123,23 @@ describe("route inventory", () => {
       "stale entries in route-table.ts",
     ).toEqual([]);
   });
+
+  it.each(discovered.map((d) => d.path))(
+    "%s answers HEAD as its GET without a body (405 without a GET)",
+    async (path) => {
+      const allow = (await invoke("OPTIONS", path, {})).headers.get("allow") ?? "";
+      const head = await invoke("HEAD", path, {});
+      expect(head.text).toBe("");
+      if (!allow.split(", ").includes("GET")) {
+        expect(head.status).toBe(405);
+        return expect(allow.split(", ")).not.toContain("HEAD");
+      }
+      expect(allow.split(", ")).toContain("HEAD");
+      const get = await invoke("GET", path, {});
+      expect(head.status).toBe(get.status);
+      expect(head.headers.get("content-type")).toBe(get.headers.get("content-type"));
+    },
+  );
 
   it.each(discovered.map((d) => d.path))("%s answers an unhandled method with 405 and Allow", async (path) => {
     const allow = (await invoke("OPTIONS", path, {})).headers.get("allow") ?? "";
