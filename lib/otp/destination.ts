@@ -46,6 +46,7 @@ export async function findUserByDestination(db: Database, destination: Destinati
       isActive: users.isActive,
       password: users.password,
       totpSecret: users.totpSecret,
+      lockedUntil: users.lockedUntil,
     })
     .from(users)
     .where(eq(column, destination.value));

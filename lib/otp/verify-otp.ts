@@ -7,6 +7,7 @@ import type { OtpPurpose } from "../../db/schema/otp-codes.js";
 import { users } from "../../db/schema/users.js";
 import { recordAudit } from "../audit/index.js";
 import type { ClientInfo } from "../auth/client-info.js";
+import { accountLocked, NO_LOGIN_FAILURES, recordLoginFailure } from "../auth/lockout.js";
 import { signResetToken } from "../auth/reset-token.js";
 import { startSession, type TokenPair } from "../auth/sessions.js";
 import { acceptTotp } from "../auth/totp.js";
@@ -40,13 +41,27 @@ export async function verifyOtp(input: Input, client: ClientInfo): Promise<Verif
     userAgent: client.userAgent,
     requestId: client.requestId,
   });
+  // An OTP login obeys the password login's lock (a SIM swap must not become a way round it). A reset
+  // stays open: it is how the owner gets back in.
+  if (input.purpose === "login" && account.lockedUntil && account.lockedUntil.getTime() > Date.now()) {
+    await recordAudit(db, audit("user.login_refused_locked", "user", account.id));
+    throw accountLocked(account.lockedUntil);
+  }
   // 2FA is checked before the code is used up, so a missing `totp` costs the user one of the code's
-  // tries, not the code.
+  // tries, not the code. A wrong one counts toward the lock, as at password login.
   const twoFactor =
     input.purpose === "login" && account.totpEnabled
       ? async () => {
-          if (!input.totp || !(await acceptTotp(db, account, input.totp))) {
+          if (!input.totp)
             throw new AppError("TOTP_REQUIRED", "This account has 2FA on: send `totp` from your authenticator app.");
+          if (!(await acceptTotp(db, account, input.totp))) {
+            const locked = await recordLoginFailure(db, account.id);
+            await recordAudit(
+              db,
+              audit(locked ? "user.locked" : "user.login_failed", "user", account.id, { reason: "bad_totp" }),
+            );
+            if (locked) throw accountLocked(null);
+            throw new AppError("TOTP_REQUIRED", "The 2FA code is wrong or was already used.");
           }
         }
       : undefined;
@@ -69,7 +84,10 @@ export async function verifyOtp(input: Input, client: ClientInfo): Promise<Verif
     }
     case "login": {
       const session = await withTransaction(async ({ tx }) => {
-        await tx.update(users).set({ lastLogin: sql`CURRENT_TIMESTAMP` }).where(eq(users.id, userId));
+        await tx
+          .update(users)
+          .set({ ...NO_LOGIN_FAILURES, lastLogin: sql`CURRENT_TIMESTAMP` })
+          .where(eq(users.id, userId));
         const started = await startSession(tx, { id: userId, role: account.role ?? "customer" }, client);
         await recordAudit(tx, audit("user.login", "session", started.sessionId, { userId, method: "otp" }));
         return started;

@@ -5,6 +5,7 @@ import * as disableRoute from "../../api/auth/2fa/disable.js";
 import * as enableRoute from "../../api/auth/2fa/enable.js";
 import * as setupRoute from "../../api/auth/2fa/setup.js";
 import { users } from "../../db/schema/index.js";
+import { LOCK_THRESHOLD } from "../../lib/auth/index.js";
 import { db, pool } from "../../lib/db/index.js";
 import { call } from "../helpers/request.js";
 import {
@@ -17,6 +18,7 @@ import {
   register,
   sendOtp,
   verifyOtp,
+  wrongCode,
 } from "./auth-helpers.js";
 
 afterAll(() => pool.end());
@@ -103,6 +105,35 @@ describe("2FA (TOTP)", () => {
     expect(without.body.error.code).toBe("TOTP_REQUIRED");
     const withTotp = await verifyOtp({ destination: a.phone, purpose: "login", code, totp: codeAt(a.secret) });
     expect(withTotp.status).toBe(200);
+  });
+
+  it("OTP login obeys the login lock: refused while locked (code kept), and wrong totps count toward it", async () => {
+    const a = await withTwoFactor();
+    expect((await a.enable(codeAt(a.secret))).status).toBe(200);
+    await forgetLastStep(a.id);
+    expect(
+      (await verifyOtp({ destination: a.phone, purpose: "verify_phone", code: outboxCode(a.phone, "verify_phone") }))
+        .status,
+    ).toBe(200);
+    await sendOtp({ channel: "sms", destination: a.phone, purpose: "login" });
+    const code = outboxCode(a.phone, "login");
+    // One failure short of the lock: a wrong totp with the right SMS code locks the account.
+    await db
+      .update(users)
+      .set({ failedLoginCount: LOCK_THRESHOLD - 1 })
+      .where(eq(users.id, a.id));
+    const wrong = await verifyOtp({ destination: a.phone, purpose: "login", code, totp: wrongCode(codeAt(a.secret)) });
+    expect(wrong.status).toBe(423);
+    expect(wrong.body.error.code).toBe("ACCOUNT_LOCKED");
+    // Locked: even the right SMS code and totp are refused, and the code is not used up.
+    const locked = await verifyOtp({ destination: a.phone, purpose: "login", code, totp: codeAt(a.secret) });
+    expect(locked.status).toBe(423);
+    expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(0);
+    await db.update(users).set({ lockedUntil: null }).where(eq(users.id, a.id));
+    const ok = await verifyOtp({ destination: a.phone, purpose: "login", code, totp: codeAt(a.secret) });
+    expect(ok.status).toBe(200);
+    const [row] = await db.select({ n: users.failedLoginCount }).from(users).where(eq(users.id, a.id));
+    expect(row?.n).toBe(0);
   });
 
   it("disable needs both a valid code and the password", async () => {
