@@ -43,8 +43,8 @@ describe("POST /api/me/kyc", () => {
     expect(res.status).toBe(202);
     expect(res.body).toEqual({
       kycStatus: "pending",
-      panMasked: `${pan.slice(0, 5)}****${pan.slice(9)}`,
-      aadhaarMasked: `XXXX XXXX ${aadhaar.slice(8)}`,
+      panMasked: `XXXXX${pan.slice(5)}`,
+      aadhaarMasked: `XXXX-XXXX-${aadhaar.slice(8)}`,
     });
     expect(res.text).not.toContain(aadhaar);
     expect(res.text).not.toContain(pan);
@@ -177,8 +177,8 @@ describe("KYC state machine with POST /api/admin/kyc/[userId]", () => {
     expect(review.body).toMatchObject({
       userId: user.id,
       kycStatus: "pending",
-      panMasked: expect.stringMatching(/^[A-Z]{5}\*{4}[A-Z]$/),
-      aadhaarMasked: expect.stringMatching(/^XXXX XXXX \d{4}$/),
+      panMasked: expect.stringMatching(/^XXXXX\d{4}[A-Z]$/),
+      aadhaarMasked: expect.stringMatching(/^XXXX-XXXX-\d{4}$/),
     });
     expect(Object.keys(review.body)).not.toContain("panEncrypted");
     const unknownReview = await call(adminKyc, {
