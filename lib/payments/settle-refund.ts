@@ -9,12 +9,17 @@ import { payments } from "../../db/schema/payments.js";
 import { recordAudit } from "../audit/index.js";
 import { affectedRows, type Database, db, isDuplicateKey, withTransaction } from "../db/index.js";
 import { isAppError } from "../http/errors.js";
-import { captureHold, voidHold } from "../ledger/index.js";
+import { captureHold, post, voidHold } from "../ledger/index.js";
 import { logger } from "../log.js";
 import { decimalFromPaise } from "../money/index.js";
 import { findRefund, isRefundOpen, OPEN_REFUND_STATUSES } from "./queries.js";
 
 class AlreadySettled extends Error {}
+/** Another settle got there first: by the row's conditional update, or by the posting's unique reference. */
+const isAlreadySettled = (error: unknown) => error instanceof AlreadySettled || isDuplicateKey(error);
+const ignoreAlreadySettled = (error: unknown) => {
+  if (!isAlreadySettled(error)) throw error;
+};
 
 /** The ledger hold an admin refund reserves its wallet debit under: one per refund, found by this. */
 export const refundHoldReference = (merchantRefundId: string) => `refund:${merchantRefundId}`;
@@ -33,8 +38,8 @@ async function closeRow(
   return affectedRows(res) === 1;
 }
 
-async function onCompleted(tx: Database, refund: PaymentRefund, now: Date) {
-  if (!(await closeRow(tx, refund.id, "completed", null, now))) throw new AlreadySettled();
+async function onCompleted(tx: Database, refund: PaymentRefund, now: Date, errorCode: string | null = null) {
+  if (!(await closeRow(tx, refund.id, "completed", errorCode, now))) throw new AlreadySettled();
   const rupees = decimalFromPaise(refund.amount); // the seed's columns are DECIMAL rupees
   // Full refund → status refunded; the seed's refund_amount accumulates completed refunds.
   await tx
@@ -51,8 +56,55 @@ async function onCompleted(tx: Database, refund: PaymentRefund, now: Date) {
     action: "refund.completed",
     entityType: "payment",
     entityId: refund.paymentId,
-    after: { merchantRefundId: refund.merchantRefundId, amountPaise: refund.amount, kind: refund.kind },
+    after: { merchantRefundId: refund.merchantRefundId, amountPaise: refund.amount, kind: refund.kind, errorCode },
   });
+}
+
+/** The wallet debit of a completed admin refund: one posting per refund (its reference is unique). */
+const refundDebit = (refund: PaymentRefund) => ({
+  reference: `phonepe-refund:${refund.merchantRefundId}`,
+  walletLegs: [
+    {
+      userId: refund.userId,
+      direction: "debit" as const,
+      amountPaise: refund.amount,
+      transactionType: "refund" as const,
+      ledgerType: "Refund" as const,
+      paymentMethod: "phonepe" as const,
+      description: "Refund of a PhonePe top-up",
+      remarks: refund.merchantRefundId,
+    },
+  ],
+  systemLegs: [{ account: "phonepe_clearing" as const, direction: "credit" as const, amountPaise: refund.amount }],
+  enforceLimits: false,
+});
+
+/**
+ * PhonePe completed a refund whose hold had lapsed (expired after its 30 days, or voided by a crash
+ * between a failure verdict and closing the row) and whose money was released to the customer: PhonePe
+ * has paid them, so the wallet is debited now, directly. If they have spent it, the row is closed as
+ * completed with WALLET_SHORTFALL — the payout happened — and a person recovers the amount.
+ */
+async function debitWithoutHold(refund: PaymentRefund, now: Date) {
+  try {
+    await post({ ...refundDebit(refund), kind: "refund", beforeLocks: (tx) => onCompleted(tx, refund, now) });
+  } catch (error) {
+    if (!isAppError(error) || error.code !== "INSUFFICIENT_FUNDS") throw error;
+    await withTransaction(async ({ tx }) => {
+      await onCompleted(tx, refund, now, "WALLET_SHORTFALL");
+      await recordAudit(tx, {
+        actorUserId: null,
+        action: "refund.wallet_shortfall",
+        entityType: "user",
+        entityId: refund.userId,
+        after: { merchantRefundId: refund.merchantRefundId, amountPaise: refund.amount },
+      });
+    });
+    logger.error(
+      { refundId: refund.id, userId: refund.userId, amountPaise: refund.amount },
+      "payments: refund paid out after its hold lapsed and the wallet no longer holds the money; recover it",
+    );
+  }
 }
 
 /** pending → confirmed (PhonePe accepted it). Conditional, so it can never undo a final state. */
@@ -88,35 +140,21 @@ export async function settleRefund(
         await captureHold({
           holdId: refund.holdId,
           amountPaise: refund.amount,
-          posting: {
-            reference: `phonepe-refund:${refund.merchantRefundId}`,
-            walletLegs: [
-              {
-                userId: refund.userId,
-                direction: "debit",
-                amountPaise: refund.amount,
-                transactionType: "refund",
-                ledgerType: "Refund",
-                paymentMethod: "phonepe",
-                description: "Refund of a PhonePe top-up",
-                remarks: refund.merchantRefundId,
-              },
-            ],
-            systemLegs: [{ account: "phonepe_clearing", direction: "credit", amountPaise: refund.amount }],
-            enforceLimits: false,
-            beforeLocks: (tx) => onCompleted(tx, refund, now),
-          },
+          posting: { ...refundDebit(refund), beforeLocks: (tx) => onCompleted(tx, refund, now) },
         });
       } else {
         await withTransaction(({ tx }) => onCompleted(tx, refund, now));
       }
     } catch (error) {
-      if (error instanceof AlreadySettled || isDuplicateKey(error)) return;
-      if (isAppError(error) && error.code === "CONFLICT") {
-        // The hold was captured by a concurrent settle (fine) — or it expired, which needs a person.
-        const now2 = await findRefund(db, refund.id);
-        if (now2?.status !== "completed")
-          logger.error({ refundId: refund.id, err: error }, "payments: refund hold not capturable");
+      if (isAlreadySettled(error)) return;
+      if (isAppError(error) && error.code === "CONFLICT" && refund.holdId !== null) {
+        // Captured by a concurrent settle (voiding it is then a CONFLICT too: done), or lapsed: its money
+        // is available again (voided now if it expired unswept), so the debit is taken directly.
+        const lapsed = await voidHold({ holdId: refund.holdId, reason: "refund completed after the hold lapsed" }).then(
+          () => true,
+          (e: unknown) => (isAppError(e) && e.code === "CONFLICT" ? false : Promise.reject(e)),
+        );
+        if (lapsed) await debitWithoutHold(refund, now).catch(ignoreAlreadySettled);
         return;
       }
       throw error;

@@ -4,11 +4,11 @@
  * FAILED, a refund whose answer was lost re-sent with the same id, and authorization.
  */
 import { randomUUID } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { paymentRefunds, users } from "../../db/schema/index.js";
+import { paymentRefunds, postings as postingsTable, users } from "../../db/schema/index.js";
 import { db } from "../../lib/db/index.js";
-import { createHold, post } from "../../lib/ledger/index.js";
+import { createHold, post, sweepExpiredHolds } from "../../lib/ledger/index.js";
 import { paise } from "../../lib/money/index.js";
 import { refundHoldReference } from "../../lib/payments/settle-refund.js";
 import { syncRefund } from "../../lib/payments/sync-refund.js";
@@ -186,6 +186,63 @@ describe("admin refunds", () => {
     expect(await heldOf(user.id)).toBe(0);
     expect(await balanceOf(user.id)).toBe(9_000);
     expect((await simCalls()).filter((c) => c.target === "refund")).toHaveLength(0);
+    await expectLedgerClean();
+  });
+
+  it("PhonePe completes a refund after its hold lapsed: the wallet is debited then, once; spent money is a recorded shortfall", async () => {
+    await simConfig({ refundOutcome: "pending" });
+    const lapse = async (holdId: number | null) => {
+      await db.execute(sql`UPDATE wallet_holds SET expires_at = NOW(3) - INTERVAL 1 SECOND WHERE id = ${holdId}`);
+      await sweepExpiredHolds();
+    };
+    const postings = async (merchantRefundId: string) =>
+      (
+        await db
+          .select()
+          .from(postingsTable)
+          .where(eq(postingsTable.reference, `phonepe-refund:${merchantRefundId}`))
+      ).length;
+
+    // The money is still there: debited on completion, exactly once.
+    const kept = await paidTopUp(20_000);
+    const first = await refund(kept.id, 8_000);
+    expect(first.status).toBe(202);
+    await lapse((await refundRow(first.body.refundId))?.holdId ?? null);
+    expect([await balanceOf(kept.user.id), await heldOf(kept.user.id)]).toEqual([20_000, 0]);
+    await sim(`/refunds/${first.body.refundId}/complete`);
+    await waitFor(async () => (await refundRow(first.body.refundId))?.status === "completed", 5000, "completed");
+    await syncRefund((await refundRow(first.body.refundId))?.id ?? 0); // a second signal changes nothing
+    expect([await balanceOf(kept.user.id), await heldOf(kept.user.id)]).toEqual([12_000, 0]);
+    expect(await postings(first.body.refundId)).toBe(1);
+    expect((await refundRow(first.body.refundId))?.errorCode).toBeNull();
+    expect((await paymentRow(kept.id)).refundAmount).toBe(8_000);
+
+    // The customer spent it meanwhile: PhonePe paid out anyway; the row says so and a person recovers it.
+    const spent = await paidTopUp(10_000);
+    const second = await refund(spent.id, 8_000);
+    await lapse((await refundRow(second.body.refundId))?.holdId ?? null);
+    await post({
+      reference: testRef("SPEND"),
+      kind: "adjustment",
+      enforceLimits: false,
+      walletLegs: [
+        {
+          userId: spent.user.id,
+          direction: "debit",
+          amountPaise: paise(6_000),
+          transactionType: "withdrawal",
+          ledgerType: "Transfer",
+        },
+      ],
+      systemLegs: [{ account: "adjustments", direction: "credit", amountPaise: paise(6_000) }],
+    });
+    await sim(`/refunds/${second.body.refundId}/complete`);
+    await waitFor(async () => (await refundRow(second.body.refundId))?.status === "completed", 5000, "closed");
+    expect((await refundRow(second.body.refundId))?.errorCode).toBe("WALLET_SHORTFALL");
+    expect((await refundRow(second.body.refundId))?.nextCheckAt).toBeNull(); // no longer polled
+    expect(await balanceOf(spent.user.id)).toBe(4_000);
+    expect(await postings(second.body.refundId)).toBe(0);
+    expect(await auditActions(spent.id)).toContain("refund.completed");
     await expectLedgerClean();
   });
 
