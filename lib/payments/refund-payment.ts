@@ -111,6 +111,10 @@ export async function refundPayment(input: RefundInput): Promise<Response> {
           reference: refundHoldReference(r.merchantRefundId),
           expiresAt: new Date(Date.now() + HOLD_TTL_MS),
           reason: `PhonePe refund ${r.merchantRefundId}`,
+          // Money going back to where it came from, at an operator's request, is not the customer's
+          // spending: their daily/monthly debit limits must not block it (a ₹30,000 top-up could not
+          // be refunded under a ₹25,000 daily limit). The amount is bounded by the paid top-up.
+          enforceLimits: false,
         });
         holdId = hold.id;
       } catch (error) {

@@ -8,7 +8,7 @@ import { eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { paymentRefunds, postings as postingsTable, users } from "../../db/schema/index.js";
 import { db } from "../../lib/db/index.js";
-import { createHold, post, sweepExpiredHolds } from "../../lib/ledger/index.js";
+import { createHold, getLimitsSummary, post, sweepExpiredHolds } from "../../lib/ledger/index.js";
 import { paise } from "../../lib/money/index.js";
 import { refundHoldReference } from "../../lib/payments/settle-refund.js";
 import { syncRefund } from "../../lib/payments/sync-refund.js";
@@ -243,6 +243,19 @@ describe("admin refunds", () => {
     expect(await balanceOf(spent.user.id)).toBe(4_000);
     expect(await postings(second.body.refundId)).toBe(0);
     expect(await auditActions(spent.id)).toContain("refund.completed");
+    await expectLedgerClean();
+  });
+
+  it("a refund back to source is not blocked by the customer's own debit limits", async () => {
+    // ₹30,000 topped up; the default daily debit limit is ₹25,000: the customer could not spend it in a
+    // day, but sending it back where it came from is not their spending.
+    const { user, id } = await paidTopUp(3_000_000);
+    expect((await getLimitsSummary(user.id)).daily.limitPaise).toBeLessThan(3_000_000);
+    const res = await refund(id, 3_000_000);
+    expect(res.status).toBe(202);
+    expect(await heldOf(user.id)).toBe(3_000_000);
+    await waitFor(async () => (await refundRow(res.body.refundId))?.status === "completed", 5000, "completed");
+    expect(await balanceOf(user.id)).toBe(0);
     await expectLedgerClean();
   });
 
