@@ -7,16 +7,35 @@ import { readLimitState } from "./read-limit-state.js";
 export type LimitsSummary = {
   tier: TierName;
   kycStatus: string | null;
-  /** `heldPaise`: reserved by active holds and counted as used until they resolve (check-limits.ts). */
-  daily: { limitPaise: Paise; usedPaise: Paise; heldPaise: Paise };
-  monthly: { limitPaise: Paise; usedPaise: Paise; heldPaise: Paise };
+  /**
+   * `heldPaise`: reserved by active holds and counted as used until they resolve (check-limits.ts);
+   * `remainingPaise`: what a debit may still take in the window, limit − used − held (never below 0).
+   */
+  daily: DebitWindow;
+  monthly: DebitWindow;
   monthlyLoad: { limitPaise: Paise | null; usedPaise: Paise };
   yearlyLoad: { limitPaise: Paise | null; usedPaise: Paise };
-  p2p: { allowed: boolean; monthlyLimitPaise: Paise; usedPaise: Paise };
+  p2p: { allowed: boolean; monthlyLimitPaise: Paise; usedPaise: Paise; remainingPaise: Paise };
   maxBalancePaise: Paise;
   balancePaise: Paise;
   availablePaise: Paise;
 };
+
+type DebitWindow = { limitPaise: Paise; usedPaise: Paise; heldPaise: Paise; remainingPaise: Paise };
+
+const remaining = (limit: number, ...taken: number[]) =>
+  paise(
+    Math.max(
+      0,
+      taken.reduce((r, t) => r - t, limit),
+    ),
+  );
+const debitWindow = (limitPaise: Paise, usedPaise: Paise, heldPaise: Paise): DebitWindow => ({
+  limitPaise,
+  usedPaise,
+  heldPaise,
+  remainingPaise: remaining(limitPaise, usedPaise, heldPaise),
+});
 
 export async function getLimitsSummary(userId: number): Promise<LimitsSummary> {
   const s = await readLimitState(userId);
@@ -25,14 +44,15 @@ export async function getLimitsSummary(userId: number): Promise<LimitsSummary> {
   return {
     tier: tier.tier,
     kycStatus: s.kycStatus,
-    daily: { limitPaise: eff.dailyDebitPaise, usedPaise: paise(s.usage.day.debitPaise), heldPaise: s.heldPaise },
-    monthly: { limitPaise: eff.monthlyDebitPaise, usedPaise: paise(s.usage.month.debitPaise), heldPaise: s.heldPaise },
+    daily: debitWindow(eff.dailyDebitPaise, paise(s.usage.day.debitPaise), s.heldPaise),
+    monthly: debitWindow(eff.monthlyDebitPaise, paise(s.usage.month.debitPaise), s.heldPaise),
     monthlyLoad: { limitPaise: tier.monthlyCreditPaise, usedPaise: paise(s.usage.month.creditPaise) },
     yearlyLoad: { limitPaise: tier.yearlyCreditPaise, usedPaise: paise(s.usage.fy.creditPaise) },
     p2p: {
       allowed: tier.p2pSend,
       monthlyLimitPaise: tier.monthlyP2pPaise,
       usedPaise: paise(s.usage.month.p2pOutPaise),
+      remainingPaise: tier.p2pSend ? remaining(tier.monthlyP2pPaise, s.usage.month.p2pOutPaise) : paise(0),
     },
     maxBalancePaise: tier.maxBalancePaise,
     balancePaise: s.balancePaise,

@@ -114,7 +114,10 @@ describe("limits", () => {
       code: "LIMIT_EXCEEDED",
       message: "Daily debit limit of ₹500.00 exceeded: ₹100.00 left, ₹100.01 requested.",
     });
-    expect((await getLimitsSummary(u.id)).daily).toEqual({ limitPaise: 50_000, usedPaise: 30_000, heldPaise: 10_000 });
+    // The summary says the same: ₹100 left (limit − used − held), not limit − used.
+    const summary = await getLimitsSummary(u.id);
+    expect(summary.daily).toEqual({ limitPaise: 50_000, usedPaise: 30_000, heldPaise: 10_000, remainingPaise: 10_000 });
+    expect(summary.p2p).toMatchObject({ usedPaise: 30_000, remainingPaise: 1_000_000 - 30_000 });
     await voidHold({ holdId: held.id, reason: "test" });
     const s = await getLimitsSummary(u.id);
     expect(s).toMatchObject({
