@@ -43,8 +43,18 @@ describe("npm run dev", () => {
       PORT: String(port),
       NEXASPAY_DATA_DIR: dataDir,
     };
-    for (const key of Object.keys(env))
-      if (/^(DATABASE_URL|UPSTASH_|PUBLIC_BASE_URL|PHONEPE_|NODE_ENV|VITEST)/.test(key)) delete env[key];
+    delete env.VITEST;
+    // What a developer's shell may hold (exported for a migration against production): the local stack
+    // must run on its own database and simulators regardless, never on these.
+    Object.assign(env, {
+      DATABASE_URL: "mysql://nexaspay:secret@192.0.2.1:3306/nexaspay",
+      DATABASE_SSL: "true",
+      NODE_ENV: "production",
+      NOTIFY_PROVIDER: "msg91",
+      UPSTASH_REDIS_REST_URL: "https://example-prod.upstash.io",
+      PUBLIC_BASE_URL: "https://api.nexaspay.example",
+      PHONEPE_PG_BASE_URL: "https://api.phonepe.com/apis/pg",
+    });
     child = spawn(process.execPath, ["--import", "tsx", "scripts/dev.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     child.stdout?.on("data", (d: Buffer) => {
