@@ -2,7 +2,7 @@
  * Finds the server binaries the local stack needs. Missing ones are installed with apt-get when we
  * run as root; otherwise we stop with the exact command to run.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 
 const SEARCH = ["/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin", "/sbin", "/bin"];
@@ -26,18 +26,27 @@ const PACKAGES: Record<string, string> = {
   "redis-server": "redis-server",
 };
 
-function installWithApt(packages: string[]): void {
+/**
+ * Installs Debian packages as root, or stops with the exact command. Waits up to 10 minutes for the
+ * dpkg lock: on a fresh VM unattended-upgrades holds it at first boot, and apt-get would fail at once.
+ */
+export function installWithApt(packages: string[], what = "[local-stack]"): void {
   const command = `apt-get install -y ${packages.join(" ")}`;
   if (process.getuid?.() !== 0) {
     throw new Error(
       `Missing ${packages.join(", ")}. Install them first:\n\n  sudo apt-get update && sudo ${command}\n`,
     );
   }
-  console.error(`[local-stack] installing ${packages.join(", ")} with apt-get (running as root)…`);
+  console.error(`${what} installing ${packages.join(", ")} with apt-get (running as root)…`);
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  execFileSync("apt-get", ["update", "-qq"], { stdio: "inherit", env });
-  const result = spawnSync("apt-get", ["install", "-y", "-qq", ...packages], { stdio: "inherit", env });
-  if (result.status !== 0) throw new Error(`apt-get install failed (exit ${result.status}); run: ${command}`);
+  const lock = ["-o", "DPkg::Lock::Timeout=600"];
+  const run = (args: string[]) => {
+    const result = spawnSync("apt-get", [...lock, ...args], { stdio: "inherit", env });
+    if (result.status !== 0)
+      throw new Error(`apt-get ${args[0]} failed (exit ${result.status}); run: apt-get update && ${command}`);
+  };
+  run(["update", "-qq"]);
+  run(["install", "-y", "-qq", ...packages]);
 }
 
 /** Locates (installing if needed) mariadbd, mariadb-install-db and redis-server. */

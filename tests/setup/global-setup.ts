@@ -3,8 +3,12 @@
  * throwaway data dir). Workers inherit the URLs through the environment and each uses its own database.
  */
 import { startLocalStack } from "../../scripts/local/stack.js";
+import { ensureChromium } from "../helpers/chromium.js";
 
 export default async function setup() {
+  // The browser tests' Chromium, installed here (root) or asked for with the exact command, not inside a
+  // test hook whose time limit an install on a fresh machine would exceed.
+  ensureChromium();
   const started = Date.now();
   const stack = await startLocalStack({ mariadb: { timeZone: "+05:30" } });
   process.env.TEST_MARIADB_URL = stack.mariadb.url;
