@@ -6,11 +6,11 @@ import { getProfile, profilePatchSchema, updateProfile } from "../lib/users/inde
 
 export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = methods({
   GET: async (ctx) => {
-    const user = await requireUser(ctx);
+    const user = await requireUser(ctx, { rateLimit: "accountReadPerUser" });
     return json(await getProfile(db, user.id), 200, { "cache-control": "no-store" });
   },
   PATCH: async (ctx) => {
-    const user = await requireUser(ctx);
+    const user = await requireUser(ctx, { rateLimit: "profileWritePerUser" });
     const patch = await ctx.json(profilePatchSchema);
     return json(await updateProfile(user.id, patch, clientInfo(ctx)));
   },

@@ -6,7 +6,7 @@ import { json, methods } from "../../lib/http/index.js";
 
 export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = methods({
   GET: async (ctx) => {
-    await requireUser(ctx, { roles: ["admin"] });
+    await requireUser(ctx, { roles: ["admin"], rateLimit: "adminPerUser" });
     const filters = ctx.searchParams(auditListQuerySchema);
     return json(await listAuditLogs(db, filters), 200, { "cache-control": "no-store" });
   },

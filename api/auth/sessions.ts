@@ -4,7 +4,7 @@ import { json, methods } from "../../lib/http/index.js";
 
 export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = methods({
   GET: async (ctx) => {
-    const user = await requireUser(ctx);
+    const user = await requireUser(ctx, { rateLimit: "accountReadPerUser" });
     return json(await listSessions(user), 200, { "cache-control": "no-store" });
   },
 });

@@ -6,7 +6,7 @@ import { json, methods } from "../../lib/http/index.js";
 
 export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = methods({
   GET: async (ctx) => {
-    const user = await requireUser(ctx, { roles: ["distributor"] });
+    const user = await requireUser(ctx, { roles: ["distributor"], rateLimit: "accountReadPerUser" });
     const query = ctx.searchParams(downlineQuerySchema);
     return json(await listDownline(db, user.id, query), 200, { "cache-control": "no-store" });
   },

@@ -7,7 +7,7 @@ import { assertRateLimit } from "../../lib/ratelimit/index.js";
 
 export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = methods({
   GET: async (ctx) => {
-    const user = await requireUser(ctx);
+    const user = await requireUser(ctx, { rateLimit: "accountReadPerUser" });
     return json(await getKyc(db, user.id), 200, { "cache-control": "no-store" });
   },
   POST: async (ctx) => {

@@ -46,6 +46,14 @@ export const POLICIES = {
   otpVerifyPerIp: { limit: 40, window: "15 m", prefix: "rl:otp-verify:ip", failClosed: true },
   /** Keyed on client IP: password resets with a grant. */
   passwordResetPerIp: { limit: 10, window: "1 h", prefix: "rl:pw-reset:ip", failClosed: true },
+  /** Keyed on user id: profile, KYC status, sessions and downline reads; fails open. */
+  accountReadPerUser: { limit: 300, window: "1 m", prefix: "rl:account-read:user", failClosed: false },
+  /** Keyed on user id: profile changes (each is a locking transaction and an audit row); fails open. */
+  profileWritePerUser: { limit: 30, window: "15 m", prefix: "rl:profile:user", failClosed: false },
+  /** Keyed on admin user id: admin reads and decisions; fails open. */
+  adminPerUser: { limit: 600, window: "1 m", prefix: "rl:admin:user", failClosed: false },
+  /** Keyed on admin user id: ledger verifications (a full run reads every ledger row for seconds). */
+  ledgerVerifyPerUser: { limit: 10, window: "1 h", prefix: "rl:verify:user", failClosed: false },
   /** Keyed on user id: account security changes (2FA, password change, session revocation). */
   accountSecurityPerUser: { limit: 20, window: "15 m", prefix: "rl:acct-sec:user", failClosed: true },
 } as const satisfies Record<string, RateLimitPolicy>;

@@ -112,6 +112,19 @@ describe("PATCH /api/me", () => {
     expect(same.body).toMatchObject({ fullName: before?.fullName, address: "12 MG Road, Bengaluru" });
   });
 
+  it("limits profile changes per user: the 31st in 15 minutes is 429 with Retry-After and changes nothing", async () => {
+    const u = await createTestUser({ kycStatus: "pending" });
+    for (let i = 1; i <= 30; i++) expect((await patchMe(u, { address: `Flat ${i}` })).status).toBe(200);
+    const before = await snapshot(u.id);
+    const res = await patchMe(u, { address: "Flat 31" });
+    expect(res.status).toBe(429);
+    expect(res.body.error.code).toBe("RATE_LIMITED");
+    expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await snapshot(u.id)).toEqual(before);
+    const other = await createTestUser({ kycStatus: "pending" }); // per user, not global
+    expect((await patchMe(other, { address: "Flat 1" })).status).toBe(200);
+  });
+
   it("validates values: https-only avatar, plausible real dates, non-empty body", async () => {
     const u = await createTestUser();
     const future = new Date(Date.now() + 86_400_000 * 400).toISOString().slice(0, 10);

@@ -7,6 +7,7 @@
  * 3. Authorization: every role outside a route's list gets 403; unhandled methods get 405.
  * 4. Ownership: another user's resource answers 404 (and the owner's own request succeeds).
  */
+import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { eq } from "drizzle-orm";
 import { decodeJwt, type JWTPayload, SignJWT } from "jose";
@@ -122,6 +123,17 @@ describe("route inventory", () => {
       listed.filter((k) => !actual.includes(k)),
       "stale entries in route-table.ts",
     ).toEqual([]);
+  });
+
+  it("rate limits every route but those whose caller is already bounded", () => {
+    // Cron (the CRON_SECRET, a schedule), the PhonePe webhook (PhonePe's credentials) and logout (it ends
+    // the session that authorises it). Everything else names a policy of lib/ratelimit/policies.ts.
+    const exempt = ["/api/cron/", "/api/webhooks/phonepe", "/api/auth/logout"];
+    const unlimited = discovered
+      .filter(({ path }) => !exempt.some((e) => path.startsWith(e)))
+      .filter(({ file }) => !/\brateLimit\b|\bassertRateLimit\(/.test(readFileSync(file, "utf8")))
+      .map(({ path }) => path);
+    expect(unlimited).toEqual([]);
   });
 
   it.each(discovered.map((d) => d.path))(

@@ -6,12 +6,12 @@ import { decideKyc, getKyc, kycDecisionSchema, kycUserParamSchema } from "../../
 
 export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = methods({
   GET: async (ctx) => {
-    await requireUser(ctx, { roles: ["admin"] });
+    await requireUser(ctx, { roles: ["admin"], rateLimit: "adminPerUser" });
     const { userId } = ctx.searchParams(kycUserParamSchema);
     return json({ userId, ...(await getKyc(db, userId)) }, 200, { "cache-control": "no-store" });
   },
   POST: async (ctx) => {
-    const admin = await requireUser(ctx, { roles: ["admin"] });
+    const admin = await requireUser(ctx, { roles: ["admin"], rateLimit: "adminPerUser" });
     const { userId } = ctx.searchParams(kycUserParamSchema);
     const input = await ctx.json(kycDecisionSchema);
     return json(await decideKyc(admin.id, userId, input, clientInfo(ctx)), 200);

@@ -6,7 +6,7 @@ import { runVerification, verificationView, verifyQuerySchema } from "../../../l
 
 export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = methods({
   GET: async (ctx) => {
-    await requireUser(ctx, { roles: ["admin"] });
+    await requireUser(ctx, { roles: ["admin"], rateLimit: "ledgerVerifyPerUser" });
     const { scope } = ctx.searchParams(verifyQuerySchema);
     return json(verificationView(await runVerification(scope)), 200, { "cache-control": "no-store" });
   },
