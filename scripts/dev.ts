@@ -48,13 +48,15 @@ NexasPay API ready in ${ms} ms
   API           ${server.url}/api/health
   Dev outbox    ${server.url}/__dev/outbox
   PhonePe sim   ${server.url}/__phonepe
-  MariaDB       socket ${stack.mariadb.socket}, or 127.0.0.1:${stack.mariadb.port} (pid ${stack.mariadb.pid}, data in .data/)
+  MariaDB       socket ${stack.mariadb.socket}, or 127.0.0.1:${stack.mariadb.port} (pid ${stack.mariadb.pid}, data in ${DATA_DIR})
   Redis         ${stack.redis.url} (pid ${stack.redis.pid}; Upstash REST bridge ${stack.bridge.url})
 
 Demo logins (password for all: ${demo.password}):
 ${demo.users.map((u) => `  ${u.role.padEnd(12)} ${u.email.padEnd(28)} ${u.username}`).join("\n")}
 `);
 } catch (error) {
-  console.error(error);
+  if ((error as NodeJS.ErrnoException).code === "EADDRINUSE")
+    console.error(`Port ${port} is in use (another server?). Pick another one: PORT=${port + 1} npm run dev`);
+  else console.error(error);
   await shutdown(1);
 }

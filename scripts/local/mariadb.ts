@@ -4,7 +4,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import mysql from "mysql2/promise";
@@ -61,10 +61,24 @@ const isRoot = () => process.getuid?.() === 0;
  */
 const tmpDir = (dataDir: string) => join(dataDir, "tmp");
 
+/**
+ * Written once mariadb-install-db has finished. `data/mysql` alone is no proof: the installer creates it
+ * first, so an interrupted install (Ctrl-C, a full disk) left a directory every later start took for a
+ * finished one, and mariadbd then died at startup on every run.
+ */
+const installedMarker = (dataDir: string) => join(dataDir, "data", ".nexaspay-installed");
+
 function installDataDir(bin: Binaries, dataDir: string): void {
   mkdirSync(tmpDir(dataDir), { recursive: true });
-  if (existsSync(join(dataDir, "data", "mysql"))) return;
-  mkdirSync(join(dataDir, "data"), { recursive: true });
+  const data = join(dataDir, "data");
+  if (existsSync(installedMarker(dataDir))) return;
+  // A directory from before the marker existed is finished if it has the grant table (written late).
+  if (existsSync(join(data, "mysql", "global_priv.frm"))) {
+    writeFileSync(installedMarker(dataDir), "");
+    return;
+  }
+  rmSync(data, { recursive: true, force: true }); // an interrupted install: start it over
+  mkdirSync(data, { recursive: true });
   execFileSync(
     bin.installDb,
     [
@@ -79,6 +93,7 @@ function installDataDir(bin: Binaries, dataDir: string): void {
     ],
     { stdio: "pipe" },
   );
+  writeFileSync(installedMarker(dataDir), "");
 }
 
 async function waitForServer(url: string, done: Promise<unknown>, dataDir: string): Promise<void> {
