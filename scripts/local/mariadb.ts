@@ -96,7 +96,7 @@ function installDataDir(bin: Binaries, dataDir: string): void {
   writeFileSync(installedMarker(dataDir), "");
 }
 
-async function waitForServer(url: string, done: Promise<unknown>, dataDir: string): Promise<void> {
+async function waitForServer(url: string, done: Promise<unknown>, dataDir: string, port: number): Promise<void> {
   let gone = false;
   void done.then(() => {
     gone = true;
@@ -107,13 +107,22 @@ async function waitForServer(url: string, done: Promise<unknown>, dataDir: strin
       const log = existsSync(join(dataDir, "error.log")) ? readFileSync(join(dataDir, "error.log"), "utf8") : "";
       throw new Error(`mariadbd exited during startup:\n${log.split("\n").slice(-15).join("\n")}`);
     }
+    let answeredPort: number | null = null;
     try {
       const conn = await mysql.createConnection({ uri: url, connectTimeout: 1000 });
+      const [[row]] = (await conn.query("SELECT @@port AS port")) as unknown as [[{ port: number }]];
       await conn.end();
-      return;
+      answeredPort = Number(row.port);
     } catch {
       await new Promise((r) => setTimeout(r, 50));
+      continue;
     }
+    if (answeredPort === port) return;
+    // The socket is the data directory's: a server still running on this directory (a second
+    // `npm run dev`) answers on it, and ours cannot start while that one holds the files.
+    throw new Error(
+      `another MariaDB (port ${answeredPort}) is running on ${dataDir}: stop it, or use another directory (NEXASPAY_DATA_DIR=…)`,
+    );
   }
   throw new Error("mariadbd did not accept connections within 60 s");
 }
@@ -153,7 +162,7 @@ export async function startMariaDb(bin: Binaries, options: MariaDbOptions): Prom
     const done = exited(child);
     const url = socketServerUrl(socket);
     try {
-      await waitForServer(url, done, dataDir);
+      await waitForServer(url, done, dataDir, port);
     } catch (error) {
       await stopChild(child);
       if (attempt < 2 && options.port === undefined) continue; // the free port was taken meanwhile

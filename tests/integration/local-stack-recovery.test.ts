@@ -1,6 +1,7 @@
 /**
- * The local stack recovers from what an interrupted run leaves: a MariaDB data directory whose install
- * never finished, and throwaway stack directories of runs killed before their stop().
+ * The local stack recovers from what an interrupted run leaves — a MariaDB data directory whose install
+ * never finished, throwaway stack directories of runs killed before their stop() — and refuses a second
+ * server on a data directory in use.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
@@ -31,6 +32,24 @@ describe("local stack recovery", () => {
       }
       expect(existsSync(join(dataDir, "data", ".nexaspay-installed"))).toBe(true);
     } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it("a second server on a data directory in use fails at once, naming the cause, and the first keeps running", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "nexaspay-recover-"));
+    const bin = ensureBinaries();
+    const first = await startMariaDb(bin, { dataDir });
+    try {
+      const started = Date.now();
+      await expect(startMariaDb(bin, { dataDir })).rejects.toThrow(/another MariaDB \(port \d+\) is running/);
+      expect(Date.now() - started).toBeLessThan(50_000); // not the 60 s startup limit
+      const conn = await mysql.createConnection({ uri: first.url });
+      const [[row]] = (await conn.query("SELECT @@port AS port")) as unknown as [[{ port: number }]];
+      expect(Number(row.port)).toBe(first.port);
+      await conn.end();
+    } finally {
+      await first.stop();
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
