@@ -6,10 +6,12 @@ import { recordAudit } from "../audit/index.js";
 import type { ClientInfo } from "../auth/client-info.js";
 import { db, withTransaction } from "../db/index.js";
 import { AppError } from "../http/errors.js";
+import { istDate } from "../limits/windows.js";
 import { fullNameSchema } from "./fields.js";
 import { getProfile, type Profile } from "./profile.js";
 
-const today = () => new Date().toISOString().slice(0, 10);
+/** Today in India: a user who turns 10 today may say so from 00:00 IST, not from 05:30. */
+const today = () => istDate();
 
 /** A real calendar date, not in the future, after 1900 and at least 10 years ago. */
 const dateOfBirthSchema = z.iso.date("must be a date (YYYY-MM-DD)").refine((d) => {
@@ -36,6 +38,14 @@ export const profilePatchSchema = z
   .refine((p) => Object.keys(p).length > 0, "send at least one field to change");
 
 export type ProfilePatch = z.output<typeof profilePatchSchema>;
+
+/**
+ * Personal data the audit trail records as set or cleared, not by value: audit rows are read by every
+ * admin (GET /api/admin/audit-logs) and kept for years, and domain-india §4.4 lists date of birth with
+ * the data to encrypt.
+ */
+const PERSONAL: ReadonlySet<string> = new Set(["dateOfBirth", "address"]);
+const auditValue = (key: string, value: unknown) => (PERSONAL.has(key) && value !== null ? "[set]" : value);
 
 /** Fields KYC vouches for: fixed once set on a verified account. */
 const IDENTITY_FIELDS = ["fullName", "dateOfBirth"] as const;
@@ -73,8 +83,8 @@ export async function updateProfile(userId: number, patch: ProfilePatch, client:
       action: "user.profile_updated",
       entityType: "user",
       entityId: userId,
-      before: Object.fromEntries(changed.map((k) => [k, before[k]])),
-      after: patch,
+      before: Object.fromEntries(changed.map((k) => [k, auditValue(k, before[k])])),
+      after: Object.fromEntries(changed.map((k) => [k, auditValue(k, patch[k])])),
       ip: client.ip,
       userAgent: client.userAgent,
       requestId: client.requestId,

@@ -92,7 +92,15 @@ describe("PATCH /api/me", () => {
       .from(auditLogs)
       .where(eq(auditLogs.entityId, String(u.id)));
     expect(audit).toMatchObject({ action: "user.profile_updated", actorUserId: u.id });
-    expect(audit?.after).toMatchObject({ fullName: "Anika Rao" });
+    // Date of birth and address are recorded as set, not by value (admins read the audit trail).
+    expect(audit?.after).toEqual({
+      fullName: "Anika Rao",
+      avatarUrl: "https://cdn.example.in/a.png",
+      dateOfBirth: "[set]",
+      address: "[set]",
+    });
+    expect(JSON.stringify(audit)).not.toContain("MG Road");
+    expect(JSON.stringify(audit)).not.toContain("1990-02-28");
     // null clears an optional field
     expect((await patchMe(u, { avatarUrl: null })).body.avatarUrl).toBeNull();
   });
