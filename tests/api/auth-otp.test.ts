@@ -6,7 +6,7 @@ import { otpCodes, users } from "../../db/schema/index.js";
 import { db, pool } from "../../lib/db/index.js";
 import { AppError } from "../../lib/http/errors.js";
 import { readOutbox } from "../../lib/notify/index.js";
-import { consumeOtp } from "../../lib/otp/index.js";
+import { consumeOtp, hashOtp } from "../../lib/otp/index.js";
 import { redis } from "../../lib/redis.js";
 import { startAtTheNextWindow } from "../helpers/clock.js";
 import { call } from "../helpers/request.js";
@@ -135,6 +135,26 @@ describe("OTP verification limits", () => {
     const pair = ok.body as unknown as Pair;
     expect((await call(me, { path: "/api/me", token: pair.accessToken })).status).toBe(200);
     expect((await verifyOtp({ destination: a.phone, purpose: "login", code: second })).status).toBe(422);
+  });
+
+  it("only the newest code is live: once it is burned, an older code left live by racing sends is refused", async () => {
+    const a = await registered();
+    // What two concurrent sends can leave: two unconsumed codes (each retired the other's predecessor).
+    const issue = (code: string) =>
+      db.insert(otpCodes).values({
+        destination: a.phone,
+        purpose: "login",
+        codeHash: hashOtp(a.phone, "login", code),
+        userId: a.id,
+        expiresAt: new Date(Date.now() + 600_000),
+      });
+    await issue("111111");
+    await issue("222222");
+    const otp = (code: string) => consumeOtp(db, { destination: a.phone, purpose: "login", code });
+    for (let i = 0; i < 5; i++) await expect(otp("999999")).rejects.toMatchObject({ code: "OTP_INVALID" });
+    // The newest is burned; the older one must not become the live code.
+    await expect(otp("111111")).rejects.toMatchObject({ code: "OTP_INVALID" });
+    await expect(otp("222222")).rejects.toMatchObject({ code: "OTP_INVALID" });
   });
 
   it("stores only an HMAC of the code", async () => {
