@@ -3,6 +3,7 @@ export * from "./beneficiaries.js";
 export * from "./commissions.js";
 export * from "./idempotency-keys.js";
 export * from "./kyc-records.js";
+export * from "./kyc-submission-history.js";
 export * from "./ledger-verifications.js";
 export * from "./otp-codes.js";
 export * from "./payment-refunds.js";

@@ -1,5 +1,6 @@
 /**
- * `kyc_records`: the current KYC submission of a user (one row per user; history lives in audit_logs).
+ * `kyc_records`: the current KYC submission of a user (one row per user; a submission a resubmission
+ * replaces is copied to `kyc_submission_history`, decisions are in audit_logs).
  * PAN and Aadhaar are AES-256-GCM envelopes (lib/crypto) with HMAC blind indexes for uniqueness; the
  * full Aadhaar number is never stored in clear (domain-india §4.2), only its last 4 digits.
  */

@@ -2,8 +2,9 @@
  * `POST /api/me/kyc`: stores a PAN/Aadhaar submission encrypted and moves the user to `pending`
  * (domain-india §1.6: first submission, or `rejected → pending` on resubmission).
  */
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { kycRecords } from "../../db/schema/kyc-records.js";
+import { kycSubmissionHistory } from "../../db/schema/kyc-submission-history.js";
 import { users } from "../../db/schema/users.js";
 import { type AuditRequestInfo, recordAudit } from "../audit/index.js";
 import { blindIndex, fieldCipher, maskAadhaar, maskPan } from "../crypto/index.js";
@@ -49,8 +50,32 @@ export async function submitKyc(
       if (existing?.status === "pending") {
         throw new AppError("CONFLICT", "Your KYC submission is already under review.");
       }
-      if (existing) await tx.update(kycRecords).set(values).where(eq(kycRecords.id, existing.id));
-      else await tx.insert(kycRecords).values({ userId, ...values });
+      if (existing) {
+        // The replaced (rejected) submission is kept: what was tried, and the reviewer's decision on it.
+        const r = kycRecords;
+        await tx.insert(kycSubmissionHistory).select(
+          tx
+            .select({
+              id: sql`NULL`.as("id"),
+              userId: r.userId,
+              kycRecordId: r.id,
+              status: r.status,
+              panEncrypted: r.panEncrypted,
+              panMasked: r.panMasked,
+              aadhaarEncrypted: r.aadhaarEncrypted,
+              aadhaarLast4: r.aadhaarLast4,
+              documents: r.documents,
+              rejectionReason: r.rejectionReason,
+              submittedAt: r.submittedAt,
+              reviewedAt: r.reviewedAt,
+              reviewedBy: r.reviewedBy,
+              replacedAt: sql`CURRENT_TIMESTAMP`.as("replaced_at"),
+            })
+            .from(r)
+            .where(eq(r.id, existing.id)),
+        );
+        await tx.update(kycRecords).set(values).where(eq(kycRecords.id, existing.id));
+      } else await tx.insert(kycRecords).values({ userId, ...values });
       await tx.update(users).set({ kycStatus: "pending" }).where(eq(users.id, userId));
       await recordAudit(tx, {
         actorUserId: userId,

@@ -2,7 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import * as adminKyc from "../../api/admin/kyc/[userId].js";
 import * as meKyc from "../../api/me/kyc.js";
-import { auditLogs, kycRecords, users } from "../../db/schema/index.js";
+import { auditLogs, kycRecords, kycSubmissionHistory, users } from "../../db/schema/index.js";
 import { fieldCipher } from "../../lib/crypto/index.js";
 import { db, pool } from "../../lib/db/index.js";
 import { kycCipherContext } from "../../lib/kyc/index.js";
@@ -162,7 +162,8 @@ describe("KYC state machine with POST /api/admin/kyc/[userId]", () => {
   it("pending → rejected (reason) → pending on resubmission → verified → no resubmission", async () => {
     const admin = await createTestUser({ role: "admin" });
     const user = await createTestUser({ kycStatus: "pending" });
-    expect((await submit(user, { pan: randomPan(), aadhaarNumber: randomAadhaar() })).status).toBe(202);
+    const firstPan = randomPan();
+    expect((await submit(user, { pan: firstPan, aadhaarNumber: randomAadhaar() })).status).toBe(202);
     const again = await submit(user, { pan: randomPan(), aadhaarNumber: randomAadhaar() });
     expect(again.status).toBe(409);
     expect(again.body.error.message).toMatch(/under review/);
@@ -212,6 +213,15 @@ describe("KYC state machine with POST /api/admin/kyc/[userId]", () => {
     expect(resubmitted.status).toBe(202);
     expect(await kycStatusOf(user.id)).toBe("pending");
     expect((await myKyc(user)).body).toMatchObject({ kycStatus: "pending", rejectionReason: null, reviewedAt: null });
+    // The rejected submission it replaced is kept (RBI: KYC records for 5 years), still decryptable.
+    const history = await db.select().from(kycSubmissionHistory).where(eq(kycSubmissionHistory.userId, user.id));
+    expect(history).toHaveLength(1);
+    expect(history[0]).toMatchObject({
+      status: "rejected",
+      rejectionReason: "PAN photo unreadable",
+      reviewedBy: admin.id,
+    });
+    expect(fieldCipher.decrypt(history[0]?.panEncrypted ?? "", kycCipherContext("pan", user.id))).toBe(firstPan);
 
     const verified = await decide(admin, user.id, { decision: "verified", reason: "ok" });
     expect(verified.status).toBe(200);
