@@ -23,17 +23,39 @@ export function parseWith<T extends z.ZodType>(schema: T, value: unknown, what: 
   return result.data;
 }
 
+const tooLarge = () => new AppError("PAYLOAD_TOO_LARGE", "The request body is too large.");
+
+/**
+ * The body as text, refused with 413 as soon as it passes `maxBytes`: a declared Content-Length is
+ * checked first, and a body without one (chunked) is counted as it streams and cancelled at the limit,
+ * instead of being read whole before the check.
+ */
+export async function readTextCapped(request: Request, maxBytes = MAX_BODY_BYTES): Promise<string> {
+  if (Number(request.headers.get("content-length") ?? "0") > maxBytes) throw tooLarge();
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks)); // as request.text(): UTF-8, a BOM dropped
+}
+
 /** Reads and validates a JSON body. An empty body is `{}` so all-optional schemas accept it. */
 export async function parseJsonBody<T extends z.ZodType>(request: Request, schema: T): Promise<z.output<T>> {
   const type = request.headers.get("content-type");
   if (type && !/^application\/(.+\+)?json\b/i.test(type)) {
     throw new AppError("UNSUPPORTED_MEDIA_TYPE", "The request body must be application/json.");
   }
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", "The request body is too large.");
-  const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES)
-    throw new AppError("PAYLOAD_TOO_LARGE", "The request body is too large.");
+  const text = await readTextCapped(request);
   let value: unknown = {};
   if (text.trim() !== "") {
     try {

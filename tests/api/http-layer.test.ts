@@ -65,6 +65,27 @@ describe("route wrapper and error funnel", () => {
     expectError(big, 413, "PAYLOAD_TOO_LARGE");
   });
 
+  it("refuses a chunked body without Content-Length once it passes the limit, without reading the rest", async () => {
+    let pulled = 0;
+    const chunk = new TextEncoder().encode(`{"name":"${"x".repeat(16_000)}`);
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled++;
+        controller.enqueue(chunk); // 16 kB a pull, never ending: a client streaming a huge body
+      },
+    });
+    const request = new Request("http://127.0.0.1/api/echo", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: endless,
+      duplex: "half",
+    } as RequestInit);
+    const res = await (echo.POST as (r: Request) => Promise<Response>)(request);
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as ErrorBody).error.code).toBe("PAYLOAD_TOO_LARGE");
+    expect(pulled).toBeLessThan(10); // stopped at ~64 kB, not read to the end (which never comes)
+  });
+
   it("answers a wrong method with 405 METHOD_NOT_ALLOWED and Allow", async () => {
     const res = await call(echo, { method: "DELETE" });
     expectError(res, 405, "METHOD_NOT_ALLOWED");
