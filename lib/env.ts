@@ -99,7 +99,10 @@ const consistentEnvSchema = envSchema.superRefine((env, ctx) => {
   const retiredIds = env.DATA_ENCRYPTION_PREVIOUS_KEYS.map((k) => k.id);
   if (retiredIds.includes(env.DATA_ENCRYPTION_KEY_ID) || new Set(retiredIds).size !== retiredIds.length)
     problem("DATA_ENCRYPTION_PREVIOUS_KEYS", "key ids must be distinct and differ from DATA_ENCRYPTION_KEY_ID");
-  if (env.NODE_ENV === "production" && !env.DATABASE_SSL)
+  // mysql2 also takes TLS options (`?ssl=…`) or a Unix socket (`?socketPath=…`) from the URL itself.
+  const url = new URL(env.DATABASE_URL);
+  const encryptedOrLocal = env.DATABASE_SSL || url.searchParams.has("ssl") || url.searchParams.has("socketPath");
+  if (env.NODE_ENV === "production" && !encryptedOrLocal)
     problem("DATABASE_SSL", "must be true in production (passwords, PII and the ledger cross the network)");
 });
 

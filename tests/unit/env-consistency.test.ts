@@ -32,6 +32,12 @@ describe("environment consistency", () => {
       DATA_ENCRYPTION_PREVIOUS_KEYS: `dek1:${key(1)},dek0:${key(2)}`,
     });
     expect(rotated.ok).toBe(true);
+    // Production with TLS (or a local socket) given in DATABASE_URL itself, as mysql2 reads it.
+    const prod = { NODE_ENV: "production", NOTIFY_PROVIDER: "msg91", DATABASE_SSL: "false" };
+    for (const query of ['ssl={"rejectUnauthorized":true}', "socketPath=/run/mysqld/mysqld.sock"]) {
+      const loaded = await loadWith({ ...prod, DATABASE_URL: `mysql://app:pw@db.internal:3306/nexaspay?${query}` });
+      expect(loaded.ok ? "" : loaded.message).toBe("");
+    }
   });
 
   it.each([
@@ -54,7 +60,12 @@ describe("environment consistency", () => {
     ],
     [
       "production without TLS to the database",
-      { NODE_ENV: "production", NOTIFY_PROVIDER: "msg91", DATABASE_SSL: "false" },
+      {
+        NODE_ENV: "production",
+        NOTIFY_PROVIDER: "msg91",
+        DATABASE_SSL: "false",
+        DATABASE_URL: "mysql://app:pw@db.internal:3306/nexaspay",
+      },
       "DATABASE_SSL",
     ],
   ])("refuses %s", async (_, changes, named) => {
