@@ -4,9 +4,9 @@
  * FAILED, a refund whose answer was lost re-sent with the same id, and authorization.
  */
 import { randomUUID } from "node:crypto";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { paymentRefunds, postings as postingsTable, users } from "../../db/schema/index.js";
+import { auditLogs, paymentRefunds, postings as postingsTable, users } from "../../db/schema/index.js";
 import { db } from "../../lib/db/index.js";
 import { createHold, getLimitsSummary, post, sweepExpiredHolds } from "../../lib/ledger/index.js";
 import { paise } from "../../lib/money/index.js";
@@ -191,9 +191,11 @@ describe("admin refunds", () => {
 
   it("PhonePe completes a refund after its hold lapsed: the wallet is debited then, once; spent money is a recorded shortfall", async () => {
     await simConfig({ refundOutcome: "pending" });
-    const lapse = async (holdId: number | null) => {
+    // Expired and swept (status expired, money released), or expired and not yet swept (still active and
+    // held: the settle voids it before debiting).
+    const lapse = async (holdId: number | null, sweep: boolean) => {
       await db.execute(sql`UPDATE wallet_holds SET expires_at = NOW(3) - INTERVAL 1 SECOND WHERE id = ${holdId}`);
-      await sweepExpiredHolds();
+      if (sweep) await sweepExpiredHolds();
     };
     const postings = async (merchantRefundId: string) =>
       (
@@ -207,8 +209,8 @@ describe("admin refunds", () => {
     const kept = await paidTopUp(20_000);
     const first = await refund(kept.id, 8_000);
     expect(first.status).toBe(202);
-    await lapse((await refundRow(first.body.refundId))?.holdId ?? null);
-    expect([await balanceOf(kept.user.id), await heldOf(kept.user.id)]).toEqual([20_000, 0]);
+    await lapse((await refundRow(first.body.refundId))?.holdId ?? null, false);
+    expect([await balanceOf(kept.user.id), await heldOf(kept.user.id)]).toEqual([20_000, 8_000]);
     await sim(`/refunds/${first.body.refundId}/complete`);
     await waitFor(async () => (await refundRow(first.body.refundId))?.status === "completed", 5000, "completed");
     await syncRefund((await refundRow(first.body.refundId))?.id ?? 0); // a second signal changes nothing
@@ -220,7 +222,7 @@ describe("admin refunds", () => {
     // The customer spent it meanwhile: PhonePe paid out anyway; the row says so and a person recovers it.
     const spent = await paidTopUp(10_000);
     const second = await refund(spent.id, 8_000);
-    await lapse((await refundRow(second.body.refundId))?.holdId ?? null);
+    await lapse((await refundRow(second.body.refundId))?.holdId ?? null, true);
     await post({
       reference: testRef("SPEND"),
       kind: "adjustment",
@@ -243,6 +245,11 @@ describe("admin refunds", () => {
     expect(await balanceOf(spent.user.id)).toBe(4_000);
     expect(await postings(second.body.refundId)).toBe(0);
     expect(await auditActions(spent.id)).toContain("refund.completed");
+    const [shortfall] = await db
+      .select()
+      .from(auditLogs)
+      .where(and(eq(auditLogs.action, "refund.wallet_shortfall"), eq(auditLogs.entityId, String(spent.user.id))));
+    expect(shortfall?.after).toEqual({ merchantRefundId: second.body.refundId, amountPaise: 8_000 });
     await expectLedgerClean();
   });
 
