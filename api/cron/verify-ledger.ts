@@ -1,6 +1,6 @@
 // GET /api/cron/verify-ledger — Vercel Cron (every 5 minutes): incremental ledger verification from the
 // last checkpoint; violations are logged at error level (the alert), and so is every run while an older
-// failing run is outstanding (not yet re-examined clean: run a full verification once it is repaired)
+// failing run is outstanding (not yet re-examined clean, nor acknowledged by an admin)
 import { requireCron } from "../../lib/auth/index.js";
 import { json, methods } from "../../lib/http/index.js";
 import { runVerification, verificationView } from "../../lib/ledger/index.js";
@@ -18,7 +18,7 @@ export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = methods({
     } else if (run.outstanding) {
       logger.error(
         { outstanding: run.outstanding },
-        "ledger violations outstanding: repair, then run a full verification",
+        "ledger violations outstanding: repair and run a full verification, or acknowledge them",
       );
     }
     return json(verificationView(run), 200, { "cache-control": "no-store" });

@@ -6,7 +6,7 @@
  * upper ids the run examined per table (`*_to` the snapshot's highest, unless a chunk limit cut it).
  */
 import { sql } from "drizzle-orm";
-import { bigint, boolean, index, int, mysqlEnum, mysqlTable, timestamp } from "drizzle-orm/mysql-core";
+import { bigint, boolean, index, int, mysqlEnum, mysqlTable, timestamp, varchar } from "drizzle-orm/mysql-core";
 
 export const VERIFY_SCOPES = ["full", "incremental"] as const;
 export type VerifyScope = (typeof VERIFY_SCOPES)[number];
@@ -27,8 +27,19 @@ export const ledgerVerifications = mysqlTable(
     systemTo: int("system_to").notNull(),
     postingsFrom: int("postings_from").notNull(),
     postingsTo: int("postings_to").notNull(),
+    /**
+     * A failing run an admin has acknowledged (POST /api/admin/ledger/acknowledge): no longer outstanding.
+     * Ledger rows are append-only, so a bad one cannot be repaired, only compensated and acknowledged.
+     */
+    acknowledgedAt: timestamp("acknowledged_at", { fsp: 3 }),
+    acknowledgedBy: int("acknowledged_by"),
+    acknowledgement: varchar("acknowledgement", { length: 500 }),
   },
-  (t) => [index("idx_verifications_ok_started").on(t.ok, t.startedAt)],
+  (t) => [
+    index("idx_verifications_ok_started").on(t.ok, t.startedAt),
+    // The incremental base is chosen by start time over all runs, clean or not.
+    index("idx_verifications_started").on(t.startedAt),
+  ],
 );
 
 export type LedgerVerification = typeof ledgerVerifications.$inferSelect;

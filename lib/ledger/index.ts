@@ -24,6 +24,7 @@ export type {
   Violation,
   WalletLegInput,
 } from "./types.js";
+export { type AcknowledgeBody, acknowledgeBodySchema, acknowledgeFailures } from "./verify/acknowledge.js";
 export {
   CHECKPOINT_OVERLAP_MS,
   incrementalBase,
@@ -36,4 +37,4 @@ export {
   type VerificationRun,
 } from "./verify/run-verification.js";
 export { FROM_THE_START, type LedgerCheckRun, verifyLedger, type Watermarks } from "./verify/verify-ledger.js";
-export { verificationView, verifyQuerySchema } from "./verify/view.js";
+export { outstandingView, verificationView, verifyQuerySchema } from "./verify/view.js";

@@ -4,11 +4,12 @@
  * a failing run is a checkpoint whose failure stays outstanding; a backlog is examined in chunks.
  * Corruptions are raw SQL, repaired before the next step (as in ledger-verify.test.ts).
  */
-import { desc, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as acknowledgeRoute from "../../api/admin/ledger/acknowledge.js";
 import * as verifyRoute from "../../api/admin/ledger/verify.js";
 import * as verifyCron from "../../api/cron/verify-ledger.js";
-import { ledgerVerifications } from "../../db/schema/index.js";
+import { auditLogs, ledgerVerifications } from "../../db/schema/index.js";
 import { db, pool } from "../../lib/db/index.js";
 import {
   outstandingFailure,
@@ -172,6 +173,54 @@ describe("incremental ledger verification", () => {
       expect((await outstandingFailure())?.since).toEqual(found.startedAt);
       // A full run while the row is still bad does not clear it.
       expect((await runVerification("full")).outstanding?.since).toEqual(found.startedAt);
+    } finally {
+      await tamper(-1);
+    }
+    expect(await runVerification("full")).toMatchObject({ ok: true, outstanding: null });
+    await expectLedgerClean();
+  });
+
+  it("an admin acknowledges failures a repair cannot clear (append-only rows): no longer outstanding, audited", async () => {
+    await db.delete(ledgerVerifications);
+    const [a, b, admin, customer] = [
+      await createTestUser(),
+      await createTestUser(),
+      await createTestUser({ role: "admin" }),
+      await createTestUser(),
+    ];
+    await fundWallet(a.id, 50_000);
+    const bad = (await p2p(a.id, b.id, 1_000)).lines[0]?.id;
+    const tamper = (by: number) =>
+      withAppendOnlyLifted(() =>
+        db.execute(sql.raw(`UPDATE transactions SET fee_amount = fee_amount + ${by} WHERE id = ${bad}`)),
+      );
+    await tamper(1);
+    try {
+      const first = await runVerification("full");
+      const second = await runVerification("full");
+      expect([first.ok, second.ok]).toEqual([false, false]);
+      expect(second.outstanding?.since).toEqual(first.startedAt);
+      const acknowledge = (token: string, body: unknown) =>
+        call<{ acknowledged: number; outstanding: unknown; error?: { code: string } }>(acknowledgeRoute, {
+          method: "POST",
+          path: "/api/admin/ledger/acknowledge",
+          token,
+          body,
+        });
+      const through = second.startedAt.toISOString();
+      expect((await acknowledge(customer.token, { through, note: "compensated by posting 42" })).status).toBe(403);
+      expect((await acknowledge(admin.token, { through, note: "short" })).status).toBe(400);
+      const res = await acknowledge(admin.token, { through, note: "compensated by posting 42" });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ acknowledged: 2, outstanding: null });
+      expect(await outstandingFailure()).toBeNull();
+      const [audit] = await db
+        .select()
+        .from(auditLogs)
+        .where(and(eq(auditLogs.action, "ledger.violations_acknowledged"), eq(auditLogs.actorUserId, admin.id)));
+      expect(audit?.after).toEqual({ through, note: "compensated by posting 42", runs: 2 });
+      // A later run that finds the row again (a full one re-examines it) is a new failure to look at.
+      expect((await runVerification("full")).outstanding).not.toBeNull();
     } finally {
       await tamper(-1);
     }

@@ -131,6 +131,12 @@ export const ROUTES: RouteSpec[] = [
   { method: "GET", path: "/api/admin/ledger/verify", auth: ADMIN },
   {
     method: "POST",
+    path: "/api/admin/ledger/acknowledge",
+    auth: ADMIN,
+    sample: () => ({ body: { through: new Date().toISOString(), note: "security suite probe" } }),
+  },
+  {
+    method: "POST",
     path: "/api/admin/wallets/[userId]/adjustments",
     auth: ADMIN,
     sample: () => ({

@@ -16,9 +16,11 @@
  * runs could be bases, one lasting violation would pin the base, and every later run would re-check
  * everything since until it outgrew the time limit and the alert went quiet. The report does not go
  * quiet instead: a failing run stays *outstanding* — named by every later run's answer, and logged by
- * the cron — until a later clean run has examined its whole range again (a full run does).
+ * the cron — until a later clean run has examined its whole range again (a full run does), or an admin
+ * acknowledges it (a bad ledger row cannot be repaired, only compensated; and past ~1.5M lines a full
+ * run no longer fits a function's time limit).
  */
-import { and, asc, desc, eq, gt, gte, lt, lte, notExists, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, isNull, lt, lte, notExists, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/mysql-core";
 import { ledgerVerifications, type VerifyScope } from "../../../db/schema/index.js";
 import { db } from "../../db/index.js";
@@ -105,7 +107,10 @@ export async function runVerification(
   return { ok, violations, scope, startedAt, durationMs, checked: { from, to }, checkMs, outstanding };
 }
 
-/** The oldest failing run that no later clean run re-examined whole (every table's range within its own). */
+/**
+ * The oldest failing run that no later clean run re-examined whole (every table's range within its own)
+ * and no admin acknowledged (acknowledge.ts).
+ */
 export async function outstandingFailure(): Promise<OutstandingFailure | null> {
   const failed = ledgerVerifications;
   const later = alias(ledgerVerifications, "later");
@@ -127,7 +132,7 @@ export async function outstandingFailure(): Promise<OutstandingFailure | null> {
   const [oldest] = await db
     .select({ since: failed.startedAt, scope: failed.scope, violationCount: failed.violationCount })
     .from(failed)
-    .where(and(eq(failed.ok, false), notExists(reExamined)))
+    .where(and(eq(failed.ok, false), isNull(failed.acknowledgedAt), notExists(reExamined)))
     .orderBy(asc(failed.startedAt))
     .limit(1);
   return oldest ?? null;

@@ -1,10 +1,13 @@
 /** The verifier's HTTP surface: the admin query and the JSON answer shared by the admin and cron routes. */
 import { z } from "zod";
 import { VERIFY_SCOPES } from "../../../db/schema/index.js";
-import type { VerificationRun } from "./run-verification.js";
+import type { OutstandingFailure, VerificationRun } from "./run-verification.js";
 
 /** `?scope=full` (the default: every check over whole tables) or `?scope=incremental`. */
 export const verifyQuerySchema = z.strictObject({ scope: z.enum(VERIFY_SCOPES).default("full") });
+
+/** The outstanding failure as JSON (its start as an ISO string), or null. */
+export const outstandingView = (o: OutstandingFailure | null) => o && { ...o, since: o.since.toISOString() };
 
 export function verificationView(run: VerificationRun) {
   return {
@@ -15,6 +18,6 @@ export function verificationView(run: VerificationRun) {
     durationMs: run.durationMs,
     checked: run.checked,
     checkMs: run.checkMs,
-    outstanding: run.outstanding && { ...run.outstanding, since: run.outstanding.since.toISOString() },
+    outstanding: outstandingView(run.outstanding),
   };
 }
