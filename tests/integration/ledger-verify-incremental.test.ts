@@ -38,6 +38,12 @@ const checksOf = (run: { violations: { check: string }[] }) => [...new Set(run.v
 const incremental = () => runVerification("incremental", { overlapMs: OVERLAP_MS });
 /** No checkpoint is an hour older than the newest run: the bounded checks over the whole ledger. */
 const fromTheStart = () => runVerification("incremental", { overlapMs: 3_600_000 });
+/** Rewrites one ledger line's column by `by` (the append-only guards lifted); shift back to repair. */
+const shiftLine = (id: unknown, column: string, by: number) =>
+  withAppendOnlyLifted(() =>
+    db.execute(sql.raw(`UPDATE transactions SET ${column} = ${column} + ${by} WHERE id = ${Number(id)}`)),
+  );
+
 /**
  * Shifts columns of one row by the given amounts, runs an incremental verification, and shifts them
  * back: the checks that caught the corruption. The repair is derived from the same description.
@@ -139,10 +145,7 @@ describe("incremental ledger verification", () => {
     expect(await runVerification("full")).toMatchObject({ ok: true, outstanding: null });
     const bad = (await p2p(a.id, b.id, 1_000)).lines.find((l) => l.direction === "credit")?.id;
     // A rewritten fee: only the hash chain can tell.
-    const tamper = (by: number) =>
-      withAppendOnlyLifted(() =>
-        db.execute(sql.raw(`UPDATE transactions SET fee_amount = fee_amount + ${by} WHERE id = ${bad}`)),
-      );
+    const tamper = (by: number) => shiftLine(bad, "fee_amount", by);
     await tamper(1);
     try {
       await sleep(OVERLAP_MS + 50);
@@ -190,10 +193,7 @@ describe("incremental ledger verification", () => {
     ];
     await fundWallet(a.id, 50_000);
     const bad = (await p2p(a.id, b.id, 1_000)).lines[0]?.id;
-    const tamper = (by: number) =>
-      withAppendOnlyLifted(() =>
-        db.execute(sql.raw(`UPDATE transactions SET fee_amount = fee_amount + ${by} WHERE id = ${bad}`)),
-      );
+    const tamper = (by: number) => shiftLine(bad, "fee_amount", by);
     await tamper(1);
     try {
       const first = await runVerification("full");
@@ -238,10 +238,7 @@ describe("incremental ledger verification", () => {
       "SELECT (SELECT MAX(id) FROM transactions) AS lines_top, (SELECT MAX(id) FROM postings) AS postings_top",
     )) as unknown as [[{ lines_top: number; postings_top: number }]];
     const chunk = Math.ceil(Number(top.lines_top) / 5);
-    const tamper = (by: number) =>
-      withAppendOnlyLifted(() =>
-        db.execute(sql.raw(`UPDATE transactions SET opening_balance = opening_balance + ${by} WHERE id = ${bad}`)),
-      );
+    const tamper = (by: number) => shiftLine(bad, "opening_balance", by);
     await tamper(5);
     const runs = [];
     try {
