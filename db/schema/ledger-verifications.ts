@@ -28,6 +28,13 @@ export const ledgerVerifications = mysqlTable(
     postingsFrom: int("postings_from").notNull(),
     postingsTo: int("postings_to").notNull(),
     /**
+     * The highest ids the run's snapshot saw, per table (`*_to` is lower when the chunk limit cut the
+     * run); NULL on runs recorded before it was kept. Lets a cut run be the next base at once.
+     */
+    linesSeen: int("lines_seen"),
+    systemSeen: int("system_seen"),
+    postingsSeen: int("postings_seen"),
+    /**
      * A failing run an admin has acknowledged (POST /api/admin/ledger/acknowledge): no longer outstanding.
      * Ledger rows are append-only, so a bad one cannot be repaired, only compensated and acknowledged.
      */

@@ -165,7 +165,7 @@ try {
   // What one cron run costs at most: a first run over this ledger examines MAX_IDS_PER_RUN ids per table.
   const chunk = await verifyLedger(verifyConn, { since: FROM_THE_START, maxIdsPerTable: MAX_IDS_PER_RUN });
   log(
-    `incremental verifier, one chunk from the start (${chunk.watermarks.lines} lines): ${chunk.ok ? "clean" : "VIOLATIONS"} in ${(Object.values(chunk.checkMs).reduce((a, b) => a + b, 0) / 1000).toFixed(1)} s`,
+    `incremental verifier, one chunk from the start (${chunk.watermarks.lines} lines): ${chunk.ok ? "clean" : "VIOLATIONS"} in ${(Object.values(chunk.checkMs).reduce((a, b) => a + b, 0) / 1000).toFixed(1)} s (${slowestChecks(chunk.checkMs)})`,
   );
   verifyConn.release();
   load.stop();

@@ -266,6 +266,28 @@ describe("incremental ledger verification", () => {
     await expectLedgerClean();
   });
 
+  it("at the real cadence (an overlap), a backlog advances a whole chunk per run once an older run exists", async () => {
+    await db.delete(ledgerVerifications);
+    const [a, b] = [await createTestUser(), await createTestUser()];
+    await fundWallet(a.id, 50_000);
+    for (let i = 0; i < 4; i++) await p2p(a.id, b.id, 100);
+    const [[top]] = (await pool.query("SELECT MAX(id) AS n FROM transactions")) as unknown as [[{ n: number }]];
+    const chunk = Math.ceil(Number(top.n) / 6);
+    const runs = [];
+    for (let i = 0; i < 5; i++) {
+      runs.push(await runVerification("incremental", { overlapMs: OVERLAP_MS, maxIdsPerRun: chunk }));
+      await sleep(OVERLAP_MS + 50);
+    }
+    const froms = runs.map((r) => r.checked.from.lines);
+    // No run is OVERLAP_MS older than the first yet: the second starts over. From the third on, each run
+    // starts where the one before it stopped (its ids lie below what an older snapshot saw).
+    expect(froms.slice(0, 2)).toEqual([0, 0]);
+    for (const i of [2, 3, 4]) expect(froms[i]).toBe(runs[i - 1]?.checked.to.lines);
+    expect(runs[4]?.checked.to.lines).toBe(Math.min(Number(top.n), 4 * chunk));
+    expect(runs.every((r) => r.ok)).toBe(true);
+    await expectLedgerClean();
+  });
+
   it("still checks a posting that commits after a checkpoint already past its id", async () => {
     await db.delete(ledgerVerifications);
     const [a, b] = [await createTestUser(), await createTestUser()];

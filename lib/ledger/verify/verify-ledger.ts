@@ -22,6 +22,8 @@ export type LedgerCheckRun = VerifyResult & {
   startedAt: Date;
   /** The highest ids examined per table: the snapshot's, or lower where `maxIdsPerTable` cut the range. */
   watermarks: Watermarks;
+  /** The highest ids the snapshot saw, per table. */
+  highest: Watermarks;
   /** Milliseconds each check took, by name: where a full run's time goes as the ledger grows. */
   checkMs: Record<string, number>;
 };
@@ -83,14 +85,15 @@ async function runChecks(
       (SELECT COALESCE(MAX(id), 0) FROM postings) AS postings_to`,
   )) as [RowDataPacket[]];
   const startedAt = new Date();
-  // A whole-table run (no `since`) is never cut: its faster `whole` forms have no upper bound.
-  const upTo = (table: keyof Watermarks, highest: unknown) =>
-    since ? Math.min(Number(highest), since[table] + maxIdsPerTable) : Number(highest);
-  const watermarks: Watermarks = {
-    lines: upTo("lines", marks?.lines_to),
-    system: upTo("system", marks?.system_to),
-    postings: upTo("postings", marks?.postings_to),
+  const highest: Watermarks = {
+    lines: Number(marks?.lines_to),
+    system: Number(marks?.system_to),
+    postings: Number(marks?.postings_to),
   };
+  // A whole-table run (no `since`) is never cut: its faster `whole` forms have no upper bound.
+  const upTo = (table: keyof Watermarks) =>
+    since ? Math.min(highest[table], since[table] + maxIdsPerTable) : highest[table];
+  const watermarks: Watermarks = { lines: upTo("lines"), system: upTo("system"), postings: upTo("postings") };
   const violations: Violation[] = [];
   const checkMs: Record<string, number> = {};
   for (const check of CHECKS) {
@@ -99,5 +102,5 @@ async function runChecks(
     checkMs[check.name] = Math.round(performance.now() - t0);
     for (const row of rows) violations.push({ check: check.name, detail: JSON.stringify(row, paiseAsNumbers) });
   }
-  return { ok: violations.length === 0, violations, startedAt, watermarks, checkMs };
+  return { ok: violations.length === 0, violations, startedAt, watermarks, highest, checkMs };
 }
