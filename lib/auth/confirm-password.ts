@@ -5,14 +5,14 @@
 import { recordAudit } from "../audit/index.js";
 import { db } from "../db/index.js";
 import type { ClientInfo } from "./client-info.js";
-import { accountLocked, recordLoginFailure } from "./lockout.js";
+import { accountLocked, clearLoginFailures, recordLoginFailure } from "./lockout.js";
 import { verifyPassword } from "./password.js";
 
 type Account = { id: number; password: string; lockedUntil: Date | null };
 
 /**
- * True when `password` is the account's. A wrong one counts as a failed login; ACCOUNT_LOCKED, as login
- * answers it, while the account is locked or when this failure locks it. `via` names the caller in the audit.
+ * True when `password` is the account's (earlier failures are then forgotten). A wrong one counts as a
+ * failed login; ACCOUNT_LOCKED, as login answers it, while the account is locked or when this failure locks it. `via` names the caller in the audit.
  */
 export async function confirmPassword(
   user: Account,
@@ -21,7 +21,11 @@ export async function confirmPassword(
   client: ClientInfo,
 ): Promise<boolean> {
   if (user.lockedUntil && user.lockedUntil.getTime() > Date.now()) throw accountLocked(user.lockedUntil);
-  if (await verifyPassword(password, user.password)) return true;
+  if (await verifyPassword(password, user.password)) {
+    // As a successful login does (NIST 800-63B §5.2.2): earlier typos no longer count toward a lock.
+    await clearLoginFailures(db, user.id);
+    return true;
+  }
   const locked = await recordLoginFailure(db, user.id);
   await recordAudit(db, {
     actorUserId: user.id,

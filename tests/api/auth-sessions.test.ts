@@ -202,6 +202,23 @@ describe("sessions, logout and password change", () => {
     expect(actions).toContain("user.locked");
   });
 
+  it("the right current password forgets earlier failures, as a successful login does", async () => {
+    const s = await loggedIn();
+    const change = (currentPassword: string, newPassword: string) =>
+      call<ApiError>(changeRoute, {
+        method: "POST",
+        path: "/api/auth/password/change",
+        token: s.accessToken,
+        body: { currentPassword, newPassword },
+      });
+    for (let i = 0; i < 9; i++) expect((await change(`Not-my-password-${i}`, "Brand-new-pass-77")).status).toBe(400);
+    expect((await change(PASSWORD, "Brand-new-pass-77")).status).toBe(204);
+    const [row] = await db.select({ n: users.failedLoginCount }).from(users).where(eq(users.id, s.user.id));
+    expect(row?.n).toBe(0);
+    // So one typo at the next login is a 401, not the lock nine earlier typos would have made it.
+    expect((await login({ identifier: s.username, password: "Brand-new-pass-78" })).status).toBe(401);
+  });
+
   it("an inactive user's token is refused at once", async () => {
     const user = await createTestUser();
     expect((await getMe(user.token)).status).toBe(200);
