@@ -2,10 +2,9 @@
  * The password re-check of signed-in actions (password change, 2FA disable). It obeys the login
  * lockout, or a stolen access token would be a password oracle without the 10-try limit.
  */
-import { recordAudit } from "../audit/index.js";
 import { db } from "../db/index.js";
 import type { ClientInfo } from "./client-info.js";
-import { accountLocked, clearLoginFailures, recordLoginFailure } from "./lockout.js";
+import { accountLocked, clearLoginFailures, countFailedCheck } from "./lockout.js";
 import { verifyPassword } from "./password.js";
 
 type Account = { id: number; password: string; lockedUntil: Date | null };
@@ -26,17 +25,6 @@ export async function confirmPassword(
     await clearLoginFailures(db, user.id);
     return true;
   }
-  const locked = await recordLoginFailure(db, user.id);
-  await recordAudit(db, {
-    actorUserId: user.id,
-    action: locked ? "user.locked" : "user.password_check_failed",
-    entityType: "user",
-    entityId: user.id,
-    after: { reason: "bad_password", via },
-    ip: client.ip,
-    userAgent: client.userAgent,
-    requestId: client.requestId,
-  });
-  if (locked) throw accountLocked(null);
+  await countFailedCheck(db, user.id, "user.password_check_failed", { reason: "bad_password", via }, client);
   return false;
 }

@@ -5,8 +5,10 @@
  */
 import { and, eq, gte, sql } from "drizzle-orm";
 import { users } from "../../db/schema/users.js";
+import { recordAudit } from "../audit/index.js";
 import { affectedRows, type Database } from "../db/index.js";
 import { AppError } from "../http/errors.js";
+import type { ClientInfo } from "./client-info.js";
 
 export const LOCK_THRESHOLD = 10;
 export const LOCK_MINUTES = 30;
@@ -25,6 +27,32 @@ export async function recordLoginFailure(db: Database, userId: number): Promise<
     })
     .where(and(eq(users.id, userId), gte(users.failedLoginCount, LOCK_THRESHOLD)));
   return affectedRows(locked) === 1;
+}
+
+/**
+ * A failed credential check (password login, its 2FA code, OTP login's 2FA code, a signed-in password
+ * re-check): counted, audited — `user.locked` when this failure locked the account, else `failedAction`
+ * — and ACCOUNT_LOCKED thrown if it did. Otherwise the caller answers its own error.
+ */
+export async function countFailedCheck(
+  db: Database,
+  userId: number,
+  failedAction: string,
+  after: Record<string, unknown>,
+  client: ClientInfo,
+): Promise<void> {
+  const locked = await recordLoginFailure(db, userId);
+  await recordAudit(db, {
+    actorUserId: userId,
+    action: locked ? "user.locked" : failedAction,
+    entityType: "user",
+    entityId: userId,
+    after,
+    ip: client.ip,
+    userAgent: client.userAgent,
+    requestId: client.requestId,
+  });
+  if (locked) throw accountLocked(null);
 }
 
 /** A successful login (or a password reset) forgets earlier failures (NIST 800-63B §5.2.2). */

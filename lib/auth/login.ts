@@ -10,7 +10,7 @@ import { AppError } from "../http/errors.js";
 import { type Identifier, parseIdentifier } from "../users/fields.js";
 import { type Profile, profileColumns, toProfile } from "../users/profile.js";
 import type { ClientInfo } from "./client-info.js";
-import { accountLocked, NO_LOGIN_FAILURES, recordLoginFailure } from "./lockout.js";
+import { accountLocked, countFailedCheck, NO_LOGIN_FAILURES } from "./lockout.js";
 import { verifyPassword } from "./password.js";
 import { startSession, type TokenPair } from "./sessions.js";
 import { acceptTotp } from "./totp.js";
@@ -62,9 +62,7 @@ export async function login(
     throw accountLocked(user.lockedUntil);
   }
   if (!(await verifyPassword(input.password, user.password))) {
-    const locked = await recordLoginFailure(db, user.id);
-    await audit(locked ? "user.locked" : "user.login_failed", user.id, { reason: "bad_password" });
-    if (locked) throw accountLocked(null);
+    await countFailedCheck(db, user.id, "user.login_failed", { reason: "bad_password" }, client);
     throw badCredentials();
   }
   if (!user.isActive) {
@@ -75,9 +73,7 @@ export async function login(
     if (!input.totp)
       throw new AppError("TOTP_REQUIRED", "This account has 2FA on: send `totp` from your authenticator app.");
     if (!(await acceptTotp(db, user, input.totp))) {
-      const locked = await recordLoginFailure(db, user.id);
-      await audit(locked ? "user.locked" : "user.login_failed", user.id, { reason: "bad_totp" });
-      if (locked) throw accountLocked(null);
+      await countFailedCheck(db, user.id, "user.login_failed", { reason: "bad_totp" }, client);
       throw new AppError("TOTP_REQUIRED", "The 2FA code is wrong or was already used.");
     }
   }

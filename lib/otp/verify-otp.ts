@@ -7,7 +7,7 @@ import type { OtpPurpose } from "../../db/schema/otp-codes.js";
 import { users } from "../../db/schema/users.js";
 import { recordAudit } from "../audit/index.js";
 import type { ClientInfo } from "../auth/client-info.js";
-import { accountLocked, NO_LOGIN_FAILURES, recordLoginFailure } from "../auth/lockout.js";
+import { accountLocked, countFailedCheck, NO_LOGIN_FAILURES } from "../auth/lockout.js";
 import { signResetToken } from "../auth/reset-token.js";
 import { startSession, type TokenPair } from "../auth/sessions.js";
 import { acceptTotp } from "../auth/totp.js";
@@ -55,12 +55,7 @@ export async function verifyOtp(input: Input, client: ClientInfo): Promise<Verif
           if (!input.totp)
             throw new AppError("TOTP_REQUIRED", "This account has 2FA on: send `totp` from your authenticator app.");
           if (!(await acceptTotp(db, account, input.totp))) {
-            const locked = await recordLoginFailure(db, account.id);
-            await recordAudit(
-              db,
-              audit(locked ? "user.locked" : "user.login_failed", "user", account.id, { reason: "bad_totp" }),
-            );
-            if (locked) throw accountLocked(null);
+            await countFailedCheck(db, account.id, "user.login_failed", { reason: "bad_totp" }, client);
             throw new AppError("TOTP_REQUIRED", "The 2FA code is wrong or was already used.");
           }
         }
