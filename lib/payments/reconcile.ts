@@ -42,30 +42,29 @@ export async function reconcilePayments(now = new Date(), batch = RECONCILE_BATC
   const started = Date.now();
   const outOfTime = () => Date.now() - started > RECONCILE_BUDGET_MS;
   let errors = 0;
-  let paymentsChecked = 0;
-  let refundsChecked = 0;
+  /** Syncs each id until the budget runs out; how many it started. */
+  const checkEach = async (
+    what: "payment" | "refund",
+    ids: number[],
+    sync: (id: number, now: Date) => Promise<void>,
+  ) => {
+    let checked = 0;
+    for (const id of ids) {
+      if (outOfTime()) break;
+      checked++;
+      try {
+        await sync(id, now);
+      } catch (error) {
+        errors++;
+        await onSyncError(what, id, error, now);
+      }
+    }
+    return checked;
+  };
   const paymentIds = await duePaymentIds(db, now, batch);
-  for (const id of paymentIds) {
-    if (outOfTime()) break;
-    paymentsChecked++;
-    try {
-      await syncPayment(id, now);
-    } catch (error) {
-      errors++;
-      await onSyncError("payment", id, error, now);
-    }
-  }
+  const paymentsChecked = await checkEach("payment", paymentIds, syncPayment);
   const refundIds = outOfTime() ? [] : await dueRefundIds(db, now, batch);
-  for (const id of refundIds) {
-    if (outOfTime()) break;
-    refundsChecked++;
-    try {
-      await syncRefund(id, now);
-    } catch (error) {
-      errors++;
-      await onSyncError("refund", id, error, now);
-    }
-  }
+  const refundsChecked = await checkEach("refund", refundIds, syncRefund);
   const truncated = paymentsChecked < paymentIds.length || refundsChecked < refundIds.length || outOfTime();
   return { paymentsChecked, refundsChecked, errors, truncated };
 }
