@@ -21,6 +21,20 @@ export type AuditEntry = {
 /** The where-from part of an audit entry: what `clientInfo(ctx)` (lib/auth) reads from a request. */
 export type AuditRequestInfo = Pick<ClientInfo, "ip" | "userAgent" | "requestId">;
 
+/** The entry for a user acting on their own account (login, password, 2FA): actor and entity are that user. */
+export function ownAccountEntry(userId: number, action: string, client: AuditRequestInfo, after?: unknown): AuditEntry {
+  return {
+    actorUserId: userId,
+    action,
+    entityType: "user",
+    entityId: userId,
+    after,
+    ip: client.ip,
+    userAgent: client.userAgent,
+    requestId: client.requestId,
+  };
+}
+
 const clip = (value: string | null | undefined, max: number) => (value ? value.slice(0, max) : null);
 
 /**

@@ -4,7 +4,7 @@
  */
 import { and, eq } from "drizzle-orm";
 import { users } from "../../db/schema/users.js";
-import { recordAudit } from "../audit/index.js";
+import { ownAccountEntry, recordAudit } from "../audit/index.js";
 import { affectedRows, db, withTransaction } from "../db/index.js";
 import { AppError } from "../http/errors.js";
 import type { ClientInfo } from "./client-info.js";
@@ -34,16 +34,8 @@ async function replacePassword(
     if (affectedRows(result) !== 1) return false;
     if (reason === "password_reset") await clearLoginFailures(tx, userId);
     const ended = await revokeAllSessions(tx, userId, reason);
-    await recordAudit(tx, {
-      actorUserId: userId,
-      action: reason === "password_reset" ? "user.password_reset" : "user.password_changed",
-      entityType: "user",
-      entityId: userId,
-      after: { sessionsEnded: ended },
-      ip: client.ip,
-      userAgent: client.userAgent,
-      requestId: client.requestId,
-    });
+    const action = reason === "password_reset" ? "user.password_reset" : "user.password_changed";
+    await recordAudit(tx, ownAccountEntry(userId, action, client, { sessionsEnded: ended }));
     return true;
   });
 }

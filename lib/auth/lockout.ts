@@ -5,7 +5,7 @@
  */
 import { and, eq, gte, sql } from "drizzle-orm";
 import { users } from "../../db/schema/users.js";
-import { recordAudit } from "../audit/index.js";
+import { ownAccountEntry, recordAudit } from "../audit/index.js";
 import { affectedRows, type Database } from "../db/index.js";
 import { AppError } from "../http/errors.js";
 import type { ClientInfo } from "./client-info.js";
@@ -42,16 +42,7 @@ export async function countFailedCheck(
   client: ClientInfo,
 ): Promise<void> {
   const locked = await recordLoginFailure(db, userId);
-  await recordAudit(db, {
-    actorUserId: userId,
-    action: locked ? "user.locked" : failedAction,
-    entityType: "user",
-    entityId: userId,
-    after,
-    ip: client.ip,
-    userAgent: client.userAgent,
-    requestId: client.requestId,
-  });
+  await recordAudit(db, ownAccountEntry(userId, locked ? "user.locked" : failedAction, client, after));
   if (locked) throw accountLocked(null);
 }
 

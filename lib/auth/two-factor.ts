@@ -4,7 +4,7 @@
  */
 import { eq } from "drizzle-orm";
 import { users } from "../../db/schema/users.js";
-import { recordAudit } from "../audit/index.js";
+import { ownAccountEntry, recordAudit } from "../audit/index.js";
 import { db } from "../db/index.js";
 import { AppError } from "../http/errors.js";
 import type { ClientInfo } from "./client-info.js";
@@ -29,19 +29,6 @@ async function loadUser(userId: number) {
   return row;
 }
 
-function auditEntry(userId: number, action: string, client: ClientInfo, after: unknown) {
-  return {
-    actorUserId: userId,
-    action,
-    entityType: "user",
-    entityId: userId,
-    after,
-    ip: client.ip,
-    userAgent: client.userAgent,
-    requestId: client.requestId,
-  };
-}
-
 /** Starts (or restarts) enrolment; CONFLICT when 2FA is already on. */
 export async function setupTwoFactor(
   userId: number,
@@ -51,7 +38,7 @@ export async function setupTwoFactor(
   if (user.totpEnabled) throw new AppError("CONFLICT", "2FA is already enabled; disable it first.");
   const secret = newTotpSecret(userId, user.email);
   await db.update(users).set({ totpSecret: secret.stored, totpLastStep: null }).where(eq(users.id, userId));
-  await recordAudit(db, auditEntry(userId, "user.2fa_setup_started", client, { twoFactorEnabled: false }));
+  await recordAudit(db, ownAccountEntry(userId, "user.2fa_setup_started", client, { twoFactorEnabled: false }));
   return { secret: secret.base32, otpauthUrl: secret.otpauthUrl };
 }
 
@@ -66,7 +53,7 @@ export async function enableTwoFactor(
   if (!user.totpSecret) throw new AppError("CONFLICT", "Call POST /api/auth/2fa/setup first.");
   if (!(await acceptTotp(db, user, code))) throw wrongCode();
   await db.update(users).set({ totpEnabled: true }).where(eq(users.id, userId));
-  await recordAudit(db, auditEntry(userId, "user.2fa_enabled", client, { twoFactorEnabled: true }));
+  await recordAudit(db, ownAccountEntry(userId, "user.2fa_enabled", client, { twoFactorEnabled: true }));
   return { twoFactorEnabled: true };
 }
 
@@ -88,6 +75,6 @@ export async function disableTwoFactor(
   }
   if (!(await acceptTotp(db, user, input.code))) throw wrongCode();
   await db.update(users).set({ totpEnabled: false, totpSecret: null, totpLastStep: null }).where(eq(users.id, userId));
-  await recordAudit(db, auditEntry(userId, "user.2fa_disabled", client, { twoFactorEnabled: false }));
+  await recordAudit(db, ownAccountEntry(userId, "user.2fa_disabled", client, { twoFactorEnabled: false }));
   return { twoFactorEnabled: false };
 }
