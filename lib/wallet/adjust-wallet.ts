@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { type AuditRequestInfo, recordAudit } from "../audit/index.js";
 import { db } from "../db/index.js";
+import { AppError } from "../http/errors.js";
 import { withIdempotency } from "../idempotency/index.js";
 import { newId } from "../ids.js";
 import { post, type WalletLegInput } from "../ledger/index.js";
@@ -37,6 +38,11 @@ export type AdjustmentInput = {
 /** Posts the adjustment once per idempotency key; answers 201 `{transaction}` (the wallet's line). */
 export function adjustWallet(input: AdjustmentInput): Promise<Response> {
   const { body, userId } = input;
+  // Four eyes, as for KYC decisions: an adjustment skips KYC caps and limits, so whoever books it must
+  // not be the one it pays. Refused before the key is claimed: the refusal is not the key's answer.
+  if (input.adminId === userId) {
+    return Promise.reject(new AppError("FORBIDDEN", "You cannot adjust your own wallet; ask another admin."));
+  }
   const reload = async (reference: string) => ({ transaction: await getTransactionByPosting(db, userId, reference) });
   return withIdempotency(
     { userId: input.adminId, key: input.idempotencyKey, request: { method: "POST", path: input.path, body } },

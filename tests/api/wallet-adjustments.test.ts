@@ -99,6 +99,32 @@ describe("POST /api/admin/wallets/[userId]/adjustments", () => {
     expect((await getBalance(db, distributor.id)).balancePaise).toBe(4_999_000);
     await expectLedgerClean();
   });
+
+  it("refuses an admin's adjustment of their own wallet (403), leaving no line, record or audit row", async () => {
+    // Four eyes: an adjustment skips KYC caps and limits, so the one who books it must not be the one
+    // who gains from it. Another admin may still adjust this admin's wallet.
+    const [admin, other] = await Promise.all([createTestUser({ role: "admin" }), createTestUser({ role: "admin" })]);
+    const body = { direction: "credit", amountPaise: 1_000_000, reason: "Bank deposit UTR 998877665544" };
+    const key = newId("adj");
+    for (const direction of ["credit", "debit"]) {
+      const self = await adjust(admin.token, admin.id, { ...body, direction }, key);
+      expect(self.status).toBe(403);
+      expect(self.body.error?.code).toBe("FORBIDDEN");
+    }
+    expect((await getBalance(db, admin.id)).balancePaise).toBe(0);
+    const audit = await db
+      .select({ id: auditLogs.id })
+      .from(auditLogs)
+      .where(and(eq(auditLogs.action, "wallet.adjusted"), eq(auditLogs.entityId, String(admin.id))));
+    expect(audit).toHaveLength(0);
+    // The refusal is not recorded as the key's answer: the same key, for a permitted request, posts.
+    const forOther = await adjust(admin.token, other.id, body, key);
+    expect(forOther.status).toBe(201);
+    const byOther = await adjust(other.token, admin.id, body, newId("adj"));
+    expect(byOther.status).toBe(201);
+    expect((await getBalance(db, admin.id)).balancePaise).toBe(1_000_000);
+    await expectLedgerClean();
+  });
 });
 
 describe("GET /api/admin/ledger/verify", () => {
