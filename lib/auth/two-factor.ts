@@ -5,7 +5,7 @@
 import { eq } from "drizzle-orm";
 import { users } from "../../db/schema/users.js";
 import { ownAccountEntry, recordAudit } from "../audit/index.js";
-import { db } from "../db/index.js";
+import { db, withTransaction } from "../db/index.js";
 import { AppError } from "../http/errors.js";
 import type { ClientInfo } from "./client-info.js";
 import { confirmPassword } from "./confirm-password.js";
@@ -37,8 +37,10 @@ export async function setupTwoFactor(
   const user = await loadUser(userId);
   if (user.totpEnabled) throw new AppError("CONFLICT", "2FA is already enabled; disable it first.");
   const secret = newTotpSecret(userId, user.email);
-  await db.update(users).set({ totpSecret: secret.stored, totpLastStep: null }).where(eq(users.id, userId));
-  await recordAudit(db, ownAccountEntry(userId, "user.2fa_setup_started", client, { twoFactorEnabled: false }));
+  await withTransaction(async ({ tx }) => {
+    await tx.update(users).set({ totpSecret: secret.stored, totpLastStep: null }).where(eq(users.id, userId));
+    await recordAudit(tx, ownAccountEntry(userId, "user.2fa_setup_started", client, { twoFactorEnabled: false }));
+  });
   return { secret: secret.base32, otpauthUrl: secret.otpauthUrl };
 }
 
@@ -51,9 +53,13 @@ export async function enableTwoFactor(
   const user = await loadUser(userId);
   if (user.totpEnabled) throw new AppError("CONFLICT", "2FA is already enabled.");
   if (!user.totpSecret) throw new AppError("CONFLICT", "Call POST /api/auth/2fa/setup first.");
-  if (!(await acceptTotp(db, user, code))) throw wrongCode();
-  await db.update(users).set({ totpEnabled: true }).where(eq(users.id, userId));
-  await recordAudit(db, ownAccountEntry(userId, "user.2fa_enabled", client, { twoFactorEnabled: true }));
+  // The code's use, the switch and its audit row commit together: a failure leaves 2FA off, unaudited,
+  // and the code still usable.
+  await withTransaction(async ({ tx }) => {
+    if (!(await acceptTotp(tx, user, code))) throw wrongCode();
+    await tx.update(users).set({ totpEnabled: true }).where(eq(users.id, userId));
+    await recordAudit(tx, ownAccountEntry(userId, "user.2fa_enabled", client, { twoFactorEnabled: true }));
+  });
   return { twoFactorEnabled: true };
 }
 
@@ -73,8 +79,14 @@ export async function disableTwoFactor(
       details: [{ path: "password", message: "is incorrect" }],
     });
   }
-  if (!(await acceptTotp(db, user, input.code))) throw wrongCode();
-  await db.update(users).set({ totpEnabled: false, totpSecret: null, totpLastStep: null }).where(eq(users.id, userId));
-  await recordAudit(db, ownAccountEntry(userId, "user.2fa_disabled", client, { twoFactorEnabled: false }));
+  // As for enable; the password check above stays outside, so a wrong password counts for the lockout.
+  await withTransaction(async ({ tx }) => {
+    if (!(await acceptTotp(tx, user, input.code))) throw wrongCode();
+    await tx
+      .update(users)
+      .set({ totpEnabled: false, totpSecret: null, totpLastStep: null })
+      .where(eq(users.id, userId));
+    await recordAudit(tx, ownAccountEntry(userId, "user.2fa_disabled", client, { twoFactorEnabled: false }));
+  });
   return { twoFactorEnabled: false };
 }

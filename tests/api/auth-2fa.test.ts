@@ -1,10 +1,10 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { Secret, TOTP } from "otpauth";
 import { afterAll, describe, expect, it } from "vitest";
 import * as disableRoute from "../../api/auth/2fa/disable.js";
 import * as enableRoute from "../../api/auth/2fa/enable.js";
 import * as setupRoute from "../../api/auth/2fa/setup.js";
-import { users } from "../../db/schema/index.js";
+import { auditLogs, users } from "../../db/schema/index.js";
 import { LOCK_THRESHOLD } from "../../lib/auth/index.js";
 import { db, pool } from "../../lib/db/index.js";
 import { call } from "../helpers/request.js";
@@ -30,6 +30,28 @@ const codeAt = (secret: string, offsetSteps = 0) =>
 
 /** Lets the next code of the same time window count as new (as if 30 s had passed). */
 const forgetLastStep = (id: number) => db.update(users).set({ totpLastStep: null }).where(eq(users.id, id));
+
+/** While `run` runs, the database refuses every audit row with this action (an audit store failure). */
+async function withAuditRefused<T>(action: string, run: () => Promise<T>): Promise<T> {
+  await pool.query(
+    "CREATE TRIGGER test_refuse_audit BEFORE INSERT ON audit_logs FOR EACH ROW" +
+      " IF NEW.action = ? THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'audit refused by the test'; END IF",
+    [action],
+  );
+  try {
+    return await run();
+  } finally {
+    await pool.query("DROP TRIGGER test_refuse_audit");
+  }
+}
+
+const auditCount = async (id: number, action: string) =>
+  (
+    await db
+      .select({ id: auditLogs.id })
+      .from(auditLogs)
+      .where(and(eq(auditLogs.action, action), eq(auditLogs.entityId, String(id))))
+  ).length;
 
 async function withTwoFactor() {
   const account = newAccount();
@@ -155,6 +177,37 @@ describe("2FA (TOTP)", () => {
     const [row] = await db.select({ s: users.totpSecret, on: users.totpEnabled }).from(users).where(eq(users.id, a.id));
     expect(row).toEqual({ s: null, on: false });
     expect((await login({ identifier: a.username, password: PASSWORD })).status).toBe(200);
+  });
+
+  it("turning 2FA on or off commits together with its audit row, or not at all", async () => {
+    const a = await withTwoFactor();
+    const state = async () =>
+      (await db.select({ on: users.totpEnabled, s: users.totpSecret }).from(users).where(eq(users.id, a.id)))[0];
+    const code = codeAt(a.secret);
+    const refusedOn = await withAuditRefused("user.2fa_enabled", () => a.enable(code));
+    expect(refusedOn.status).toBe(500);
+    expect((await state())?.on).toBe(false);
+    expect(await auditCount(a.id, "user.2fa_enabled")).toBe(0);
+    // Nothing of the failed attempt stuck, not even the code's use: the same code turns 2FA on now.
+    expect((await a.enable(code)).status).toBe(200);
+    expect((await state())?.on).toBe(true);
+    expect(await auditCount(a.id, "user.2fa_enabled")).toBe(1);
+
+    await forgetLastStep(a.id);
+    const disable = () =>
+      call<ApiError>(disableRoute, {
+        method: "POST",
+        path: "/api/auth/2fa/disable",
+        token: a.session.accessToken,
+        body: { code: codeAt(a.secret), password: PASSWORD },
+      });
+    const refusedOff = await withAuditRefused("user.2fa_disabled", disable);
+    expect(refusedOff.status).toBe(500);
+    expect((await state())?.on).toBe(true);
+    expect(await auditCount(a.id, "user.2fa_disabled")).toBe(0);
+    expect((await disable()).status).toBe(200);
+    expect(await state()).toEqual({ on: false, s: null });
+    expect(await auditCount(a.id, "user.2fa_disabled")).toBe(1);
   });
 
   it("wrong passwords on disable count toward the login lockout: the 10th locks the account (423)", async () => {
