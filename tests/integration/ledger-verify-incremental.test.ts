@@ -288,6 +288,30 @@ describe("incremental ledger verification", () => {
     await expectLedgerClean();
   });
 
+  it("after a cut-short run, the next base is what the older snapshot saw, not where that run stopped", async () => {
+    await db.delete(ledgerVerifications);
+    const [a, b] = [await createTestUser(), await createTestUser()];
+    await fundWallet(a.id, 50_000);
+    for (let i = 0; i < 4; i++) await p2p(a.id, b.id, 100);
+    const highest = async () =>
+      Number(((await pool.query("SELECT MAX(id) AS n FROM transactions")) as unknown as [[{ n: number }]])[0][0].n);
+    const seenByCut = await highest();
+    const cut = await runVerification("incremental", { overlapMs: OVERLAP_MS, maxIdsPerRun: 3 });
+    expect(cut.checked.to.lines).toBe(3); // stopped far below what its snapshot saw
+    await sleep(OVERLAP_MS + 50);
+    await p2p(a.id, b.id, 100);
+    const whole = await runVerification("incremental", { overlapMs: OVERLAP_MS });
+    expect(whole.checked.from.lines).toBe(0); // no run is OVERLAP_MS older than `cut`'s successor yet
+    expect(whole.checked.to.lines).toBe(await highest());
+    // `whole` examined everything `cut`'s snapshot saw (all committed by then), so that is the next base;
+    // the rows above it may have been invisible to `whole` and are examined again.
+    const next = await incremental();
+    expect(next.checked.from.lines).toBe(seenByCut);
+    expect(next.checked.to.lines).toBe(await highest());
+    expect(next.ok).toBe(true);
+    await expectLedgerClean();
+  });
+
   it("still checks a posting that commits after a checkpoint already past its id", async () => {
     await db.delete(ledgerVerifications);
     const [a, b] = [await createTestUser(), await createTestUser()];

@@ -61,6 +61,9 @@ export const VERIFICATION_RETENTION_MS = 90 * 24 * 3600_000;
 const v = ledgerVerifications;
 const RUN = {
   startedAt: v.startedAt,
+  linesFrom: v.linesFrom,
+  systemFrom: v.systemFrom,
+  postingsFrom: v.postingsFrom,
   lines: v.linesTo,
   system: v.systemTo,
   postings: v.postingsTo,
@@ -68,15 +71,16 @@ const RUN = {
   systemSeen: v.systemSeen,
   postingsSeen: v.postingsSeen,
 };
-const TABLES = ["lines", "system", "postings"] as const;
-const watermarksOf = (r: Watermarks): Watermarks => ({ lines: r.lines, system: r.system, postings: r.postings });
+type Table = keyof Watermarks;
 
 /**
  * The watermarks an incremental run starts above, or null when no checkpoint qualifies (→ from the start).
- * Normally the newest run at least `overlapMs` older than the newest (the module comment). But when the
- * newest run examined nothing above what that older run's snapshot saw — a run cut short by the chunk
- * limit, working off a backlog — every id it examined was allocated before the older snapshot, so was
- * committed and seen: it is the base at once, and a backlog advances a whole chunk per run, not per three.
+ * Per table: the newest run's upper id, capped at what the newest run at least `overlapMs` older than it
+ * saw (the module comment). Every id up to that older snapshot's highest was allocated before it, so had
+ * committed (or rolled back) when the newest run's snapshot opened: the newest run examined all of those
+ * in its range. Ids above that cap may have been invisible to it and are examined again. Working off a
+ * backlog (runs cut short by the chunk limit, far below the older snapshot's highest), each run therefore
+ * continues exactly where the one before it stopped.
  */
 export async function incrementalBase(overlapMs = CHECKPOINT_OVERLAP_MS): Promise<Watermarks | null> {
   const [latest] = await db.select(RUN).from(v).orderBy(desc(v.startedAt)).limit(1);
@@ -88,8 +92,10 @@ export async function incrementalBase(overlapMs = CHECKPOINT_OVERLAP_MS): Promis
     .orderBy(desc(v.startedAt))
     .limit(1);
   if (!older) return null;
-  const seenBy = (r: typeof older, t: (typeof TABLES)[number]) => r[`${t}Seen`] ?? r[t];
-  return watermarksOf(TABLES.every((t) => latest[t] <= seenBy(older, t)) ? latest : older);
+  const seenBy = (r: typeof older, t: Table) => r[`${t}Seen`] ?? r[t];
+  // Never below the newest run's own base: everything up to it had been examined before that run.
+  const base = (t: Table) => Math.max(latest[`${t}From`], Math.min(latest[t], seenBy(older, t)));
+  return { lines: base("lines"), system: base("system"), postings: base("postings") };
 }
 
 export async function runVerification(
