@@ -36,5 +36,11 @@ export {
   VERIFICATION_RETENTION_MS,
   type VerificationRun,
 } from "./verify/run-verification.js";
+export {
+  RUN_EVERY_MS,
+  type ScheduleOptions,
+  scheduledVerification,
+  TIME_BUDGET_MS,
+} from "./verify/scheduled-verification.js";
 export { FROM_THE_START, type LedgerCheckRun, verifyLedger, type Watermarks } from "./verify/verify-ledger.js";
 export { outstandingView, verificationView, verifyQuerySchema } from "./verify/view.js";

@@ -13,7 +13,9 @@ import { auditLogs, ledgerVerifications } from "../../db/schema/index.js";
 import { db, pool } from "../../lib/db/index.js";
 import {
   outstandingFailure,
+  RUN_EVERY_MS,
   runVerification,
+  scheduledVerification,
   sweepOldVerifications,
   VERIFICATION_RETENTION_MS,
 } from "../../lib/ledger/index.js";
@@ -164,12 +166,12 @@ describe("incremental ledger verification", () => {
       expect(past.checked.from).toEqual(found.checked.to);
       expect(past.ok).toBe(true);
       expect(past.outstanding?.since).toEqual(found.startedAt);
-      const cron = await call<{ ok: boolean; outstanding: { since: string } | null }>(verifyCron, {
+      const cron = await call<{ runs: unknown[]; outstanding: { since: string } | null }>(verifyCron, {
         path: "/api/cron/verify-ledger",
         headers: { authorization: `Bearer ${process.env.CRON_SECRET}` },
       });
-      // (The cron's 10-minute overlap finds no base yet, so it examines the bad row again itself.)
-      expect(cron.body).toMatchObject({ ok: false, outstanding: { since: found.startedAt.toISOString() } });
+      // (`past` is recent and caught up, so the cron runs nothing now, and still names the failure.)
+      expect(cron.body).toMatchObject({ runs: [], outstanding: { since: found.startedAt.toISOString() } });
       // Housekeeping keeps an outstanding failure (and what follows it) past the retention period.
       const later = new Date(Date.now() + VERIFICATION_RETENTION_MS + 60_000);
       expect(await sweepOldVerifications(later)).toBe(1); // only the full run before it
@@ -312,6 +314,38 @@ describe("incremental ledger verification", () => {
     await expectLedgerClean();
   });
 
+  it("scheduled: every 5 minutes once caught up; a backlog is chained chunk after chunk within the budget", async () => {
+    await db.delete(ledgerVerifications);
+    const [a, b] = [await createTestUser(), await createTestUser()];
+    await fundWallet(a.id, 50_000);
+    for (let i = 0; i < 4; i++) await p2p(a.id, b.id, 100);
+    const [[top]] = (await pool.query("SELECT MAX(id) AS n FROM transactions")) as unknown as [[{ n: number }]];
+    const chunk = Math.ceil(Number(top.n) / 6);
+    const schedule = { overlapMs: OVERLAP_MS, maxIdsPerRun: chunk, budgetMs: 60_000 };
+    // No run is OVERLAP_MS older than the first: the chain cannot go on from it yet.
+    const first = await scheduledVerification(schedule);
+    expect(first.map((r) => [r.checked.from.lines, r.cutShort])).toEqual([[0, true]]);
+    // Cut short: the next call runs at once (not 5 minutes later), and a budget too small for a second
+    // chunk still runs one.
+    expect(await scheduledVerification({ ...schedule, budgetMs: 1 })).toHaveLength(1);
+    await sleep(OVERLAP_MS + 50);
+    const chained = await scheduledVerification(schedule);
+    // From the second run on, each continues where the one before stopped, up to the last row.
+    expect(chained.length).toBeGreaterThanOrEqual(5);
+    for (const [i, run] of chained.entries()) {
+      expect(run.ok).toBe(true);
+      expect(run.checked.to.lines - run.checked.from.lines).toBeLessThanOrEqual(chunk);
+      if (i > 0) expect(run.checked.from).toEqual(chained[i - 1]?.checked.to);
+    }
+    expect(chained.at(-1)).toMatchObject({ cutShort: false, checked: { to: { lines: Number(top.n) } } });
+    expect(chained.slice(0, -1).every((r) => r.cutShort)).toBe(true);
+    // Caught up and recent: nothing to do until 5 minutes after the newest run.
+    expect(await scheduledVerification(schedule)).toEqual([]);
+    const due = await scheduledVerification({ ...schedule, now: Date.now() + RUN_EVERY_MS });
+    expect(due).toHaveLength(1);
+    await expectLedgerClean();
+  });
+
   it("still checks a posting that commits after a checkpoint already past its id", async () => {
     await db.delete(ledgerVerifications);
     const [a, b] = [await createTestUser(), await createTestUser()];
@@ -377,12 +411,16 @@ describe("verifier routes", () => {
     ]);
   });
 
-  it("cron: needs the cron secret, then runs incrementally", async () => {
+  it("cron: needs the cron secret, then runs incrementally, and not again while the newest run is recent", async () => {
+    await db.delete(ledgerVerifications);
     const user = await createTestUser({ role: "admin" });
     const path = "/api/cron/verify-ledger";
     expect((await call(verifyCron, { path, token: user.token })).status).toBe(401);
-    const res = await call(verifyCron, { path, headers: { authorization: `Bearer ${process.env.CRON_SECRET}` } });
+    const cron = () =>
+      call<{ runs: unknown[] }>(verifyCron, { path, headers: { authorization: `Bearer ${process.env.CRON_SECRET}` } });
+    const res = await cron();
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ ok: true, scope: "incremental" });
+    expect(res.body.runs).toEqual([expect.objectContaining({ ok: true, scope: "incremental", cutShort: false })]);
+    expect((await cron()).body).toEqual({ runs: [], outstanding: null });
   });
 });

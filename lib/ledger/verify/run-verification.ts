@@ -31,7 +31,7 @@ import { FROM_THE_START, verifyLedger, type Watermarks } from "./verify-ledger.j
  * Ids per table one incremental run examines at most. `npm run bench:transfers` prints a chunk's cost
  * from the start of its 1,010,000-line ledger: 9.5 s for 250,000 (posting_sums_to_zero 4.9 s), a third of
  * a function's limit; 1,000,000 took 27.6 s. A backlog (a cron outage, a first run over an
- * existing ledger) is worked off a chunk per run (incrementalBase), 250,000 lines per 5 minutes.
+ * existing ledger) is worked off chunk after chunk by the cron (scheduled-verification.ts).
  */
 export const MAX_IDS_PER_RUN = 250_000;
 
@@ -49,6 +49,8 @@ export type VerificationRun = VerifyResult & {
   checked: { from: Watermarks; to: Watermarks };
   /** Milliseconds per check, by name. */
   checkMs: Record<string, number>;
+  /** The chunk limit stopped it below what its snapshot saw: a backlog remains. */
+  cutShort: boolean;
   /** The oldest failing run no later clean run has re-examined (this one included), or null. */
   outstanding: OutstandingFailure | null;
 };
@@ -72,6 +74,10 @@ const RUN = {
   postingsSeen: v.postingsSeen,
 };
 type Table = keyof Watermarks;
+
+/** Whether a run that examined up to `to` stopped below the ids its snapshot saw (null: not recorded). */
+export const isCutShort = (to: Watermarks, seen: { [T in Table]: number | null }) =>
+  (["lines", "system", "postings"] as const).some((t) => to[t] < (seen[t] ?? to[t]));
 
 /**
  * The watermarks an incremental run starts above, or null when no checkpoint qualifies (→ from the start).
@@ -127,7 +133,8 @@ export async function runVerification(
   });
   const { ok, violations, startedAt, checkMs } = run;
   const outstanding = await outstandingFailure();
-  return { ok, violations, scope, startedAt, durationMs, checked: { from, to }, checkMs, outstanding };
+  const cutShort = isCutShort(to, run.highest);
+  return { ok, violations, scope, startedAt, durationMs, checked: { from, to }, checkMs, cutShort, outstanding };
 }
 
 /**

@@ -18,6 +18,7 @@ export function verificationView(run: VerificationRun) {
     durationMs: run.durationMs,
     checked: run.checked,
     checkMs: run.checkMs,
+    cutShort: run.cutShort,
     outstanding: outstandingView(run.outstanding),
   };
 }
