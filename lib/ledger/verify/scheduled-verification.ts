@@ -20,9 +20,7 @@ export const RUN_EVERY_MS = 5 * 60_000;
  */
 export const TIME_BUDGET_MS = 25_000;
 
-export type ScheduleOptions = {
-  overlapMs?: number;
-  maxIdsPerRun?: number;
+export type ScheduleOptions = Parameters<typeof runVerification>[1] & {
   budgetMs?: number;
   everyMs?: number;
   /** Milliseconds since the epoch; the cron calls are a minute apart, so a few seconds of skew is harmless. */
