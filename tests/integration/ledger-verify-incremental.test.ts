@@ -70,6 +70,19 @@ async function caughtBy(
   }
 }
 
+/** The highest ledger line id now. */
+const highestLineId = async () =>
+  Number(((await pool.query("SELECT MAX(id) AS n FROM transactions")) as unknown as [[{ n: number }]])[0][0].n);
+
+/** No recorded runs, over a ledger with `transfers` more postings between two new wallets. */
+async function freshStart(transfers: number) {
+  await db.delete(ledgerVerifications);
+  const [a, b] = [await createTestUser(), await createTestUser()];
+  await fundWallet(a.id, 50_000);
+  for (let i = 0; i < transfers; i++) await p2p(a.id, b.id, 100);
+  return { a, b, top: await highestLineId() };
+}
+
 describe("incremental ledger verification", () => {
   it("checks the rows after an older clean checkpoint; wallet tables always whole; old rows need a full run", async () => {
     await db.delete(ledgerVerifications);
@@ -269,12 +282,8 @@ describe("incremental ledger verification", () => {
   });
 
   it("at the real cadence (an overlap), a backlog advances a whole chunk per run once an older run exists", async () => {
-    await db.delete(ledgerVerifications);
-    const [a, b] = [await createTestUser(), await createTestUser()];
-    await fundWallet(a.id, 50_000);
-    for (let i = 0; i < 4; i++) await p2p(a.id, b.id, 100);
-    const [[top]] = (await pool.query("SELECT MAX(id) AS n FROM transactions")) as unknown as [[{ n: number }]];
-    const chunk = Math.ceil(Number(top.n) / 6);
+    const { top } = await freshStart(4);
+    const chunk = Math.ceil(top / 6);
     const runs = [];
     for (let i = 0; i < 5; i++) {
       runs.push(await runVerification("incremental", { overlapMs: OVERLAP_MS, maxIdsPerRun: chunk }));
@@ -285,42 +294,32 @@ describe("incremental ledger verification", () => {
     // starts where the one before it stopped (its ids lie below what an older snapshot saw).
     expect(froms.slice(0, 2)).toEqual([0, 0]);
     for (const i of [2, 3, 4]) expect(froms[i]).toBe(runs[i - 1]?.checked.to.lines);
-    expect(runs[4]?.checked.to.lines).toBe(Math.min(Number(top.n), 4 * chunk));
+    expect(runs[4]?.checked.to.lines).toBe(Math.min(top, 4 * chunk));
     expect(runs.every((r) => r.ok)).toBe(true);
     await expectLedgerClean();
   });
 
   it("after a cut-short run, the next base is what the older snapshot saw, not where that run stopped", async () => {
-    await db.delete(ledgerVerifications);
-    const [a, b] = [await createTestUser(), await createTestUser()];
-    await fundWallet(a.id, 50_000);
-    for (let i = 0; i < 4; i++) await p2p(a.id, b.id, 100);
-    const highest = async () =>
-      Number(((await pool.query("SELECT MAX(id) AS n FROM transactions")) as unknown as [[{ n: number }]])[0][0].n);
-    const seenByCut = await highest();
+    const { a, b, top: seenByCut } = await freshStart(4);
     const cut = await runVerification("incremental", { overlapMs: OVERLAP_MS, maxIdsPerRun: 3 });
     expect(cut.checked.to.lines).toBe(3); // stopped far below what its snapshot saw
     await sleep(OVERLAP_MS + 50);
     await p2p(a.id, b.id, 100);
     const whole = await runVerification("incremental", { overlapMs: OVERLAP_MS });
     expect(whole.checked.from.lines).toBe(0); // no run is OVERLAP_MS older than `cut`'s successor yet
-    expect(whole.checked.to.lines).toBe(await highest());
+    expect(whole.checked.to.lines).toBe(await highestLineId());
     // `whole` examined everything `cut`'s snapshot saw (all committed by then), so that is the next base;
     // the rows above it may have been invisible to `whole` and are examined again.
     const next = await incremental();
     expect(next.checked.from.lines).toBe(seenByCut);
-    expect(next.checked.to.lines).toBe(await highest());
+    expect(next.checked.to.lines).toBe(await highestLineId());
     expect(next.ok).toBe(true);
     await expectLedgerClean();
   });
 
   it("scheduled: every 5 minutes once caught up; a backlog is chained chunk after chunk within the budget", async () => {
-    await db.delete(ledgerVerifications);
-    const [a, b] = [await createTestUser(), await createTestUser()];
-    await fundWallet(a.id, 50_000);
-    for (let i = 0; i < 4; i++) await p2p(a.id, b.id, 100);
-    const [[top]] = (await pool.query("SELECT MAX(id) AS n FROM transactions")) as unknown as [[{ n: number }]];
-    const chunk = Math.ceil(Number(top.n) / 6);
+    const { top } = await freshStart(4);
+    const chunk = Math.ceil(top / 6);
     const schedule = { overlapMs: OVERLAP_MS, maxIdsPerRun: chunk, budgetMs: 60_000 };
     // No run is OVERLAP_MS older than the first: the chain cannot go on from it yet.
     const first = await scheduledVerification(schedule);
@@ -337,7 +336,7 @@ describe("incremental ledger verification", () => {
       expect(run.checked.to.lines - run.checked.from.lines).toBeLessThanOrEqual(chunk);
       if (i > 0) expect(run.checked.from).toEqual(chained[i - 1]?.checked.to);
     }
-    expect(chained.at(-1)).toMatchObject({ cutShort: false, checked: { to: { lines: Number(top.n) } } });
+    expect(chained.at(-1)).toMatchObject({ cutShort: false, checked: { to: { lines: top } } });
     expect(chained.slice(0, -1).every((r) => r.cutShort)).toBe(true);
     // Caught up and recent: nothing to do until 5 minutes after the newest run.
     expect(await scheduledVerification(schedule)).toEqual([]);
