@@ -4,7 +4,7 @@
  */
 import { db } from "../db/index.js";
 import type { ClientInfo } from "./client-info.js";
-import { accountLocked, clearLoginFailures, countFailedCheck } from "./lockout.js";
+import { accountLocked, clearLoginFailures, countFailedCheck, isLocked } from "./lockout.js";
 import { verifyPassword } from "./password.js";
 
 type Account = { id: number; password: string; lockedUntil: Date | null };
@@ -19,7 +19,7 @@ export async function confirmPassword(
   via: "password_change" | "2fa_disable",
   client: ClientInfo,
 ): Promise<boolean> {
-  if (user.lockedUntil && user.lockedUntil.getTime() > Date.now()) throw accountLocked(user.lockedUntil);
+  if (isLocked(user.lockedUntil)) throw accountLocked(user.lockedUntil);
   if (await verifyPassword(password, user.password)) {
     // As a successful login does (NIST 800-63B §5.2.2): earlier typos no longer count toward a lock.
     await clearLoginFailures(db, user.id);

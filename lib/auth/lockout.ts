@@ -53,6 +53,10 @@ export async function clearLoginFailures(db: Database, userId: number): Promise<
   await db.update(users).set(NO_LOGIN_FAILURES).where(eq(users.id, userId));
 }
 
+/** Whether a lock set by earlier failures is still in force. */
+export const isLocked = (lockedUntil: Date | null): lockedUntil is Date =>
+  lockedUntil !== null && lockedUntil.getTime() > Date.now();
+
 /** ACCOUNT_LOCKED with Retry-After until the lock ends. */
 export function accountLocked(lockedUntil: Date | null): AppError {
   const seconds = lockedUntil ? Math.max(1, Math.ceil((lockedUntil.getTime() - Date.now()) / 1000)) : LOCK_MINUTES * 60;

@@ -10,7 +10,7 @@ import { AppError } from "../http/errors.js";
 import { type Identifier, parseIdentifier } from "../users/fields.js";
 import { type Profile, profileColumns, toProfile } from "../users/profile.js";
 import type { ClientInfo } from "./client-info.js";
-import { accountLocked, countFailedCheck, NO_LOGIN_FAILURES } from "./lockout.js";
+import { accountLocked, countFailedCheck, isLocked, NO_LOGIN_FAILURES } from "./lockout.js";
 import { verifyPassword } from "./password.js";
 import { startSession, type TokenPair } from "./sessions.js";
 import { acceptTotp } from "./totp.js";
@@ -57,7 +57,7 @@ export async function login(
     await audit("user.login_failed", "unknown", { reason: "unknown_identifier" });
     throw badCredentials();
   }
-  if (user.lockedUntil && user.lockedUntil.getTime() > Date.now()) {
+  if (isLocked(user.lockedUntil)) {
     await audit("user.login_refused_locked", user.id);
     throw accountLocked(user.lockedUntil);
   }

@@ -7,7 +7,7 @@ import type { OtpPurpose } from "../../db/schema/otp-codes.js";
 import { users } from "../../db/schema/users.js";
 import { recordAudit } from "../audit/index.js";
 import type { ClientInfo } from "../auth/client-info.js";
-import { accountLocked, countFailedCheck, NO_LOGIN_FAILURES } from "../auth/lockout.js";
+import { accountLocked, countFailedCheck, isLocked, NO_LOGIN_FAILURES } from "../auth/lockout.js";
 import { signResetToken } from "../auth/reset-token.js";
 import { startSession, type TokenPair } from "../auth/sessions.js";
 import { acceptTotp } from "../auth/totp.js";
@@ -43,7 +43,7 @@ export async function verifyOtp(input: Input, client: ClientInfo): Promise<Verif
   });
   // An OTP login obeys the password login's lock (a SIM swap must not become a way round it). A reset
   // stays open: it is how the owner gets back in.
-  if (input.purpose === "login" && account.lockedUntil && account.lockedUntil.getTime() > Date.now()) {
+  if (input.purpose === "login" && isLocked(account.lockedUntil)) {
     await recordAudit(db, audit("user.login_refused_locked", "user", account.id));
     throw accountLocked(account.lockedUntil);
   }
