@@ -74,10 +74,21 @@ const RUN = {
   postingsSeen: v.postingsSeen,
 };
 type Table = keyof Watermarks;
+const TABLES = ["lines", "system", "postings"] as const;
 
-/** Whether a run that examined up to `to` stopped below the ids its snapshot saw (null: not recorded). */
-export const isCutShort = (to: Watermarks, seen: { [T in Table]: number | null }) =>
-  (["lines", "system", "postings"] as const).some((t) => to[t] < (seen[t] ?? to[t]));
+/** The newest recorded run (the latest checkpoint), or undefined. */
+const newestRun = async () => (await db.select(RUN).from(v).orderBy(desc(v.startedAt)).limit(1))[0];
+type RunRow = NonNullable<Awaited<ReturnType<typeof newestRun>>>;
+/** The highest id a run's snapshot saw (its own upper id where that was not recorded). */
+const seenBy = (r: RunRow, t: Table) => r[`${t}Seen`] ?? r[t];
+/** Whether a run that examined up to `to` stopped below the ids its snapshot saw: a backlog remains. */
+const isCutShort = (to: Watermarks, seen: (t: Table) => number) => TABLES.some((t) => to[t] < seen(t));
+
+/** Whether the newest run started after `since` and examined everything its snapshot saw. */
+export async function newestRunCaughtUp(since: Date): Promise<boolean> {
+  const newest = await newestRun();
+  return !!newest && newest.startedAt > since && !isCutShort(newest, (t) => seenBy(newest, t));
+}
 
 /**
  * The watermarks an incremental run starts above, or null when no checkpoint qualifies (→ from the start).
@@ -89,7 +100,7 @@ export const isCutShort = (to: Watermarks, seen: { [T in Table]: number | null }
  * continues exactly where the one before it stopped.
  */
 export async function incrementalBase(overlapMs = CHECKPOINT_OVERLAP_MS): Promise<Watermarks | null> {
-  const [latest] = await db.select(RUN).from(v).orderBy(desc(v.startedAt)).limit(1);
+  const latest = await newestRun();
   if (!latest) return null;
   const [older] = await db
     .select(RUN)
@@ -98,7 +109,6 @@ export async function incrementalBase(overlapMs = CHECKPOINT_OVERLAP_MS): Promis
     .orderBy(desc(v.startedAt))
     .limit(1);
   if (!older) return null;
-  const seenBy = (r: typeof older, t: Table) => r[`${t}Seen`] ?? r[t];
   // Never below the newest run's own base: everything up to it had been examined before that run.
   const base = (t: Table) => Math.max(latest[`${t}From`], Math.min(latest[t], seenBy(older, t)));
   return { lines: base("lines"), system: base("system"), postings: base("postings") };
@@ -133,7 +143,7 @@ export async function runVerification(
   });
   const { ok, violations, startedAt, checkMs } = run;
   const outstanding = await outstandingFailure();
-  const cutShort = isCutShort(to, run.highest);
+  const cutShort = isCutShort(to, (t) => run.highest[t]);
   return { ok, violations, scope, startedAt, durationMs, checked: { from, to }, checkMs, cutShort, outstanding };
 }
 

@@ -6,10 +6,7 @@
  * each next one continues exactly where the last stopped and fits the time budget. One chunk per five
  * minutes worked off 250,000 lines per 5 minutes (~830 lines/s), below the ledger's own write rate.
  */
-import { desc } from "drizzle-orm";
-import { ledgerVerifications as v } from "../../../db/schema/index.js";
-import { db } from "../../db/index.js";
-import { incrementalBase, isCutShort, runVerification, type VerificationRun } from "./run-verification.js";
+import { incrementalBase, newestRunCaughtUp, runVerification, type VerificationRun } from "./run-verification.js";
 import type { Watermarks } from "./verify-ledger.js";
 
 export const RUN_EVERY_MS = 5 * 60_000;
@@ -27,21 +24,6 @@ export type ScheduleOptions = Parameters<typeof runVerification>[1] & {
   now?: number;
 };
 
-/** Whether the newest recorded run leaves nothing to do yet: recent, and not cut short. */
-async function upToDate(everyMs: number, now: number): Promise<boolean> {
-  const [newest] = await db
-    .select({
-      startedAt: v.startedAt,
-      to: { lines: v.linesTo, system: v.systemTo, postings: v.postingsTo },
-      seen: { lines: v.linesSeen, system: v.systemSeen, postings: v.postingsSeen },
-    })
-    .from(v)
-    .orderBy(desc(v.startedAt))
-    .limit(1);
-  // Half a minute early, so a run that started a little after its cron tick does not skip a whole turn.
-  return !!newest && !isCutShort(newest.to, newest.seen) && now - newest.startedAt.getTime() < everyMs - 30_000;
-}
-
 const same = (a: Watermarks, b: Watermarks) =>
   a.lines === b.lines && a.system === b.system && a.postings === b.postings;
 
@@ -49,7 +31,9 @@ const same = (a: Watermarks, b: Watermarks) =>
 export async function scheduledVerification(options: ScheduleOptions = {}): Promise<VerificationRun[]> {
   const { budgetMs = TIME_BUDGET_MS, everyMs = RUN_EVERY_MS } = options;
   const t0 = performance.now();
-  if (await upToDate(everyMs, options.now ?? Date.now())) return [];
+  // Nothing to do while the newest run is recent and caught up. Half a minute early, so a run that started
+  // a little after its cron tick does not skip a whole turn.
+  if (await newestRunCaughtUp(new Date((options.now ?? Date.now()) - everyMs + 30_000))) return [];
   const runs: VerificationRun[] = [];
   for (;;) {
     const run = await runVerification("incremental", options);
