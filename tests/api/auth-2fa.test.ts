@@ -1,12 +1,13 @@
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { Secret, TOTP } from "otpauth";
 import { afterAll, describe, expect, it } from "vitest";
 import * as disableRoute from "../../api/auth/2fa/disable.js";
 import * as enableRoute from "../../api/auth/2fa/enable.js";
 import * as setupRoute from "../../api/auth/2fa/setup.js";
-import { auditLogs, users } from "../../db/schema/index.js";
+import { users } from "../../db/schema/index.js";
 import { LOCK_THRESHOLD } from "../../lib/auth/index.js";
 import { db, pool } from "../../lib/db/index.js";
+import { auditRows } from "../helpers/audit.js";
 import { call } from "../helpers/request.js";
 import {
   type ApiError,
@@ -45,13 +46,7 @@ async function withAuditRefused<T>(action: string, run: () => Promise<T>): Promi
   }
 }
 
-const auditCount = async (id: number, action: string) =>
-  (
-    await db
-      .select({ id: auditLogs.id })
-      .from(auditLogs)
-      .where(and(eq(auditLogs.action, action), eq(auditLogs.entityId, String(id))))
-  ).length;
+const auditCount = async (id: number, action: string) => (await auditRows(action, id)).length;
 
 async function withTwoFactor() {
   const account = newAccount();

@@ -2,16 +2,15 @@
  * Admin adjustments and the admin ledger verifier: role checks (403), idempotent posting against the
  * `adjustments` system account, audit row in the same transaction, overdraft rejected.
  */
-import { and, eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import * as verifyRoute from "../../api/admin/ledger/verify.js";
 import * as adjustRoute from "../../api/admin/wallets/[userId]/adjustments.js";
-import { auditLogs } from "../../db/schema/index.js";
 import { db } from "../../lib/db/index.js";
 import { newId } from "../../lib/ids.js";
 import { CHECKS } from "../../lib/ledger/verify/checks.js";
 import { getBalance } from "../../lib/wallet/get-balance.js";
 import type { TransactionView } from "../../lib/wallet/transaction-view.js";
+import { auditRows } from "../helpers/audit.js";
 import { createTestUser } from "../helpers/factories.js";
 import { closeDatabases, expectLedgerClean } from "../helpers/ledger.js";
 import { call } from "../helpers/request.js";
@@ -59,10 +58,7 @@ describe("POST /api/admin/wallets/[userId]/adjustments", () => {
     expect(reused.body.error?.code).toBe("IDEMPOTENCY_KEY_REUSED");
     expect((await getBalance(db, distributor.id)).balancePaise).toBe(5_000_000);
 
-    const audit = await db
-      .select({ actor: auditLogs.actorUserId, after: auditLogs.after })
-      .from(auditLogs)
-      .where(and(eq(auditLogs.action, "wallet.adjusted"), eq(auditLogs.entityId, String(distributor.id))));
+    const audit = await auditRows("wallet.adjusted", distributor.id);
     expect(audit).toHaveLength(1);
     expect(audit[0]?.actor).toBe(admin.id);
 
@@ -112,11 +108,7 @@ describe("POST /api/admin/wallets/[userId]/adjustments", () => {
       expect(self.body.error?.code).toBe("FORBIDDEN");
     }
     expect((await getBalance(db, admin.id)).balancePaise).toBe(0);
-    const audit = await db
-      .select({ id: auditLogs.id })
-      .from(auditLogs)
-      .where(and(eq(auditLogs.action, "wallet.adjusted"), eq(auditLogs.entityId, String(admin.id))));
-    expect(audit).toHaveLength(0);
+    expect(await auditRows("wallet.adjusted", admin.id)).toHaveLength(0);
     // The refusal is not recorded as the key's answer: the same key, for a permitted request, posts.
     const forOther = await adjust(admin.token, other.id, body, key);
     expect(forOther.status).toBe(201);
