@@ -29,6 +29,9 @@ export type PlannedLine = {
 /** A credit-only wallet locked late: inside the write batch, after the other wallets' writes (see write-batch.ts). */
 export type LateWallet = { userId: number; creditPaise: number; lineCount: number; capPaise: number | null };
 
+/** What a P2P sender hears when the recipient is unknown or inactive (at the lookup or under the lock). */
+export const NO_ACTIVE_RECIPIENT = "No active wallet matches this recipient.";
+
 export type HoldRelease = { userId: number; amountPaise: number };
 export type WalletDelta = Movement & { userId: number };
 
@@ -40,6 +43,12 @@ export function applyLegs(
   release?: HoldRelease,
 ): { lines: PlannedLine[]; deltas: WalletDelta[]; late: LateWallet[] } {
   const enforce = input.enforceLimits ?? true;
+  if (input.kind === "p2p") {
+    // Checked again under the lock: the recipient may have been deactivated since it was looked up.
+    for (const leg of input.walletLegs)
+      if (leg.direction === "credit" && wallets.get(leg.userId)?.isActive === false)
+        throw new AppError("NOT_FOUND", NO_ACTIVE_RECIPIENT);
+  }
   if (enforce && input.kind === "p2p") {
     // A sender whose KYC tier may not send P2P hears that first, not that its funds are short.
     for (const leg of input.walletLegs)

@@ -100,12 +100,15 @@ export function buildWrites(
       sql: `SET ${vars.map((x) => `${x.b} = NULL, ${x.s} = NULL, ${x.k} = NULL, ${x.h} = NULL`).join(", ")}`,
       params: [],
     });
+    // A P2P recipient may have been deactivated since it was looked up: an inactive row selects nothing,
+    // so the guard trips and post() re-runs the slow way, which answers NOT_FOUND (apply-legs.ts).
+    const activeOnly = input.kind === "p2p" ? " AND IFNULL(u.is_active, 1) <> 0" : "";
     for (const [i, lw] of late.entries()) {
       const x = lateVars(i);
       out.push({
         sql:
           `SELECT u.wallet_balance, u.wallet_seq, u.kyc_status, hl.entry_hash INTO ${x.b}, ${x.s}, ${x.k}, ${x.h}` +
-          ` FROM users u${HEAD_JOIN_SQL} WHERE u.id = ? FOR UPDATE`,
+          ` FROM users u${HEAD_JOIN_SQL} WHERE u.id = ?${activeOnly} FOR UPDATE`,
         params: [lw.userId],
       });
     }

@@ -7,6 +7,7 @@ import { and, eq, inArray, or, type SQL, sql } from "drizzle-orm";
 import { users } from "../../db/schema/index.js";
 import { type Database, db, preparedPerHandle } from "../db/index.js";
 import { AppError } from "../http/errors.js";
+import { NO_ACTIVE_RECIPIENT } from "../ledger/index.js";
 
 export type Recipient = { id: number; userCode: string | null; fullName: string | null; username: string };
 
@@ -69,6 +70,6 @@ export async function findRecipient(recipient: string, handle: Database = db): P
     phone && rows.length > 1
       ? undefined
       : (rows.find((r) => r.userCode?.toLowerCase() === value.toLowerCase()) ?? rows[0]);
-  if (!found || found.isActive === false) throw new AppError("NOT_FOUND", "No active wallet matches this recipient.");
+  if (!found || found.isActive === false) throw new AppError("NOT_FOUND", NO_ACTIVE_RECIPIENT);
   return { id: found.id, userCode: found.userCode, fullName: found.fullName, username: found.username };
 }

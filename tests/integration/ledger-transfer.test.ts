@@ -3,10 +3,11 @@ import { eq } from "drizzle-orm";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { transactions, users } from "../../db/schema/index.js";
 import { db } from "../../lib/db/index.js";
+import { getLedgerPool } from "../../lib/ledger/connection.js";
 import { paise } from "../../lib/money/index.js";
 import { transfer } from "../../lib/wallet/transfer.js";
 import { createTestUser } from "../helpers/factories.js";
-import { balanceOf, closeDatabases, expectLedgerClean, fundWallet } from "../helpers/ledger.js";
+import { balanceOf, closeDatabases, expectLedgerClean, fundWallet, p2p } from "../helpers/ledger.js";
 
 afterEach(() => expectLedgerClean());
 afterAll(closeDatabases);
@@ -45,6 +46,34 @@ describe("transfer()", () => {
     expect(await db.select().from(transactions).where(eq(transactions.userId, b.id))).toEqual([]);
   });
 
+  it("a recipient deactivated after the lookup is not credited: the posting re-checks under the wallet lock", async () => {
+    const [a, b] = [await createTestUser(), await createTestUser()];
+    await fundWallet(a.id, 1_000);
+    // b is credit-only and full-KYC, so the posting locks it late, inside its write batch. Hold b's row
+    // until that lock waits, then deactivate b and let the posting go on.
+    const blocker = await getLedgerPool().getConnection();
+    try {
+      await blocker.query("START TRANSACTION");
+      await blocker.query("SELECT id FROM users WHERE id = ? FOR UPDATE", [b.id]);
+      const sending = transfer({ senderId: a.id, recipient: b.userCode, amountPaise: paise(100) });
+      sending.catch(() => {}); // observed below; no unhandled rejection while we wait
+      await waitForLockingRead();
+      await blocker.query("UPDATE users SET is_active = 0 WHERE id = ?", [b.id]);
+      await blocker.query("COMMIT");
+      await expect(sending).rejects.toMatchObject({ code: "NOT_FOUND" });
+    } finally {
+      blocker.release();
+    }
+    // Straight to the ledger (no recipient lookup): an inactive recipient locked late (full KYC) or
+    // early (a small-PPI wallet, whose loading caps are checked under its lock) is refused the same way.
+    const pending = await createTestUser({ kycStatus: "pending" });
+    await db.update(users).set({ isActive: false }).where(eq(users.id, pending.id));
+    await expect(p2p(a.id, b.id, 100)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(p2p(a.id, pending.id, 100)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect([await balanceOf(a.id), await balanceOf(b.id), await balanceOf(pending.id)]).toEqual([1_000, 0, 0]);
+    expect(await db.select().from(transactions).where(eq(transactions.userId, a.id))).toHaveLength(1); // the funding
+  });
+
   it("overdraft race: 50 concurrent debits against a balance covering exactly k → exactly k succeed (20 rounds)", async () => {
     for (let round = 0; round < 20; round++) {
       const [sender, r1, r2] = [await createTestUser(), await createTestUser(), await createTestUser()];
@@ -65,3 +94,20 @@ describe("transfer()", () => {
     }
   });
 });
+
+/**
+ * Waits until another connection of this test's database runs a locking read (the posting's late lock
+ * of the recipient, which the blocker's row lock holds up). INNODB_TRX does not show such a wait
+ * reliably here (the lock is taken while the optimizer reads the row), the process list does.
+ */
+async function waitForLockingRead(): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    const [rows] = await getLedgerPool().query(
+      "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST" +
+        " WHERE DB = DATABASE() AND COMMAND = 'Query' AND INFO LIKE 'SELECT%FOR UPDATE%'",
+    );
+    if (Number((rows as { n: number }[])[0]?.n) > 0) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error("the posting never reached the recipient's row lock");
+}
