@@ -3,7 +3,7 @@
  * MySQL record it is rebuilt from when Redis has lost it. Replaying one is a response (success) or the
  * thrown error (business rejection); a different request under the same key is 422.
  */
-import { AppError, type ErrorCode } from "../http/errors.js";
+import { AppError, type ErrorCode, type ErrorDetail } from "../http/errors.js";
 import { json } from "../http/respond.js";
 import type { IdempotencyRecord } from "./records.js";
 
@@ -18,8 +18,16 @@ export const FINAL_ERROR_CODES = new Set<ErrorCode>([
   "LIMIT_EXCEEDED",
 ]);
 
+/** A business rejection as recorded: all the error body a replay must repeat. */
+export type Rejection = { code: ErrorCode; message: string; details?: ErrorDetail[] };
+
 /** `h` request hash, `s` status, `b` success body, `e` business rejection. */
-export type Cached = { h: string; s: number; b?: unknown; e?: { code: ErrorCode; message: string } };
+export type Cached = { h: string; s: number; b?: unknown; e?: Rejection };
+
+export function rejection(error: AppError): Rejection {
+  const { code, message, details } = error;
+  return details ? { code, message, details } : { code, message };
+}
 
 const REPLAYED = { "idempotent-replayed": "true" };
 
@@ -34,7 +42,7 @@ const keyReused = () =>
 export function answer(cached: Cached, hash: string, replayed: boolean): Response {
   if (cached.h !== hash) throw keyReused();
   const headers = replayed ? REPLAYED : {};
-  if (cached.e) throw new AppError(cached.e.code, cached.e.message, { headers });
+  if (cached.e) throw new AppError(cached.e.code, cached.e.message, { headers, details: cached.e.details });
   return json(cached.b, cached.s, headers);
 }
 
@@ -52,8 +60,7 @@ export async function fromRecord(
   if (record.requestHash !== hash) throw keyReused();
   const parsed = record.responseBody === null ? undefined : (JSON.parse(record.responseBody) as unknown);
   if (record.statusCode >= 400) {
-    const e = parsed as { code: ErrorCode; message: string };
-    return { h: record.requestHash, s: record.statusCode, e };
+    return { h: record.requestHash, s: record.statusCode, e: parsed as Rejection };
   }
   if (parsed !== undefined) return { h: record.requestHash, s: record.statusCode, b: parsed };
   if (record.resourceRef && reload) {

@@ -17,7 +17,7 @@ import { AppError, ERROR_STATUS, isAppError } from "../http/errors.js";
 import { json } from "../http/respond.js";
 import { logger } from "../log.js";
 import { redisUnavailable } from "../redis.js";
-import { answer, type Cached, FINAL_ERROR_CODES, fromRecord, parseCached } from "./final-answer.js";
+import { answer, type Cached, FINAL_ERROR_CODES, fromRecord, parseCached, rejection } from "./final-answer.js";
 import {
   findIdempotencyRecord,
   type IdempotencyRecord,
@@ -173,7 +173,7 @@ export async function withIdempotency(
       if (!isAppError(error) || !FINAL_ERROR_CODES.has(error.code)) throw error;
       // A rejection met before the posting (the route's own checks: KYC, recipient, load cap) may be a
       // retry of a request that already succeeded: it must replay that answer, not the new rejection.
-      const cached: Cached = { h: hash, s: ERROR_STATUS[error.code], e: { code: error.code, message: error.message } };
+      const cached: Cached = { h: hash, s: ERROR_STATUS[error.code], e: rejection(error) };
       if (!(await recordAfter(scope, cached))) return await replayDurable(await existingRecord(error));
       await finish(cached);
       throw error;

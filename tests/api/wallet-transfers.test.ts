@@ -21,7 +21,7 @@ import { call } from "../helpers/request.js";
 
 afterAll(closeDatabases);
 
-type Reply = { transaction: TransactionView; error?: { code: string } };
+type Reply = { transaction: TransactionView; error?: { code: string; details?: unknown[] } };
 const PATH = "/api/wallet/transfers";
 const send = (token: string, body: unknown, idempotencyKey?: string) =>
   call<Reply>(transfersRoute, { method: "POST", path: PATH, token, body, idempotencyKey });
@@ -98,6 +98,35 @@ describe("POST /api/wallet/transfers", () => {
     const fresh = await send(a.token, body, newId("idem"));
     expect(fresh.status).toBe(201);
     expect((await getBalance(db, a.id)).balancePaise).toBe(45_000);
+    await expectLedgerClean();
+  });
+
+  it("a replayed VALIDATION_FAILED keeps its details, from the Redis copy and from the MySQL record", async () => {
+    const a = await createTestUser();
+    await fundWallet(a.id, 1_000);
+    const key = newId("idem");
+    const body = { recipient: a.userCode, amountPaise: 100 }; // to oneself: a body mistake, final for the key
+    const first = await send(a.token, body, key);
+    const expected = {
+      code: "VALIDATION_FAILED",
+      details: [{ path: "recipient", message: "must be another user's wallet" }],
+    };
+    expect([first.status, first.body.error]).toMatchObject([400, expected]);
+    await afterResponseSettled();
+    const fromRedis = await send(a.token, body, key);
+    expect([fromRedis.status, fromRedis.headers.get("idempotent-replayed"), fromRedis.body.error]).toMatchObject([
+      400,
+      "true",
+      expected,
+    ]);
+    await redis.del(...(await redis.keys(`idem:${a.id}:*`)));
+    const fromMysql = await send(a.token, body, key);
+    expect([fromMysql.status, fromMysql.headers.get("idempotent-replayed"), fromMysql.body.error]).toMatchObject([
+      400,
+      "true",
+      expected,
+    ]);
+    expect(await debits(a.id)).toBe(0);
     await expectLedgerClean();
   });
 
