@@ -37,12 +37,9 @@ export function ownAccountEntry(userId: number, action: string, client: AuditReq
 
 const clip = (value: string | null | undefined, max: number) => (value ? value.slice(0, max) : null);
 
-/**
- * Appends an audit row. Snapshots go through `sanitizeForAudit`, so callers may pass whole rows
- * without leaking hashes, tokens, OTPs, PAN or Aadhaar.
- */
-export async function recordAudit(dbOrTx: Database, entry: AuditEntry): Promise<void> {
-  await dbOrTx.insert(auditLogs).values({
+/** The row an entry becomes: clipped to the columns, snapshots through `sanitizeForAudit`. */
+function auditRow(entry: AuditEntry) {
+  return {
     actorUserId: entry.actorUserId,
     action: entry.action.slice(0, 100),
     entityType: entry.entityType.slice(0, 50),
@@ -52,5 +49,29 @@ export async function recordAudit(dbOrTx: Database, entry: AuditEntry): Promise<
     ip: clip(entry.ip, 45),
     userAgent: clip(entry.userAgent, 255),
     requestId: clip(entry.requestId, 64),
-  });
+  };
+}
+
+/**
+ * Appends an audit row. Snapshots go through `sanitizeForAudit`, so callers may pass whole rows
+ * without leaking hashes, tokens, OTPs, PAN or Aadhaar.
+ */
+export async function recordAudit(dbOrTx: Database, entry: AuditEntry): Promise<void> {
+  await dbOrTx.insert(auditLogs).values(auditRow(entry));
+}
+
+const INSERT_SQL =
+  "INSERT INTO audit_logs (actor_user_id, action, entity_type, entity_id, `before`, `after`, ip, user_agent, request_id)" +
+  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
+
+/**
+ * The same insert as SQL text, for a posting that sends it in its own first round trip (a P2P
+ * transfer's audit row). Fixed text, not built through drizzle per call: it rides in every transfer.
+ */
+export function auditStatement(entry: AuditEntry): { sql: string; params: unknown[] } {
+  const r = auditRow(entry);
+  const params = [r.actorUserId, r.action, r.entityType, r.entityId, json(r.before), json(r.after)];
+  return { sql: INSERT_SQL, params: [...params, r.ip, r.userAgent, r.requestId] };
 }

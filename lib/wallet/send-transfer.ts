@@ -4,6 +4,7 @@
  * duplicate aborts before any wallet lock, and a replay rebuilds the same sender line by reference.
  */
 import { z } from "zod";
+import type { AuditRequestInfo } from "../audit/index.js";
 import { db } from "../db/index.js";
 import { withIdempotency } from "../idempotency/index.js";
 import type { PostingContext } from "../ledger/index.js";
@@ -26,6 +27,8 @@ export type SendTransferInput = {
   idempotencyKey: string;
   path: string;
   context?: PostingContext;
+  /** Where the request came from, for the transfer's audit row. */
+  request?: AuditRequestInfo;
   /** The route's money rate limit, sent in the same Redis round trip as the idempotency lookup. */
   rateLimit?: () => Promise<void>;
 };
@@ -47,6 +50,7 @@ export function sendTransfer(input: SendTransferInput): Promise<Response> {
         reference,
         leadingStatements: [claim.statement({ status: 201, resourceRef: reference })],
         context: input.context,
+        request: input.request,
       });
       // The answer is built from the posting's own read-back; `reload` (a query) serves replays only.
       return { status: 201, body: { transaction } };

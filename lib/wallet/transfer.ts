@@ -4,6 +4,7 @@
  * no locks; the posting re-checks funds, KYC tier and limits under the wallet locks.
  */
 import { randomInt } from "node:crypto";
+import { type AuditRequestInfo, auditStatement } from "../audit/index.js";
 import { AppError } from "../http/errors.js";
 import { type PostedLine, type PostingContext, post, type SqlStatement, type WalletLegInput } from "../ledger/index.js";
 import { assertCanSendP2p, istDate } from "../limits/index.js";
@@ -22,6 +23,8 @@ export type TransferInput = {
   /** Sent at the head of the posting's first round trip (the durable idempotency row, without a round trip). */
   leadingStatements?: SqlStatement[];
   context?: PostingContext;
+  /** Where the request came from, for the transfer's audit row (none for scripts and tests). */
+  request?: AuditRequestInfo;
   /**
    * The sender's KYC status as the request's session read it. When given, a sender whose tier may not
    * send P2P gets 403 KYC_REQUIRED before the recipient is looked up: the contract's order (a KYC
@@ -69,8 +72,18 @@ export async function transfer(input: TransferInput): Promise<TransferResult> {
     amountPaise: input.amountPaise,
     counterpartyUserId: recipient.id,
   };
+  const reference = input.reference ?? newTransferReference();
+  // The audit row rides in the posting's first round trip: it commits with the transfer or not at all.
+  const audit = auditStatement({
+    actorUserId: input.senderId,
+    action: "wallet.transferred",
+    entityType: "wallet",
+    entityId: input.senderId,
+    after: { reference, recipientUserId: recipient.id, amountPaise: input.amountPaise },
+    ...input.request,
+  });
   const result = await post({
-    reference: input.reference ?? newTransferReference(),
+    reference,
     kind: "p2p",
     walletLegs: [
       debit,
@@ -83,7 +96,7 @@ export async function transfer(input: TransferInput): Promise<TransferResult> {
       },
     ],
     systemLegs: [],
-    leadingStatements: input.leadingStatements,
+    leadingStatements: [...(input.leadingStatements ?? []), audit],
     context: input.context,
   });
   const line = result.lines.find((l) => l.userId === input.senderId && l.direction === "debit");

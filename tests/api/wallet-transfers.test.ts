@@ -14,6 +14,7 @@ import { redis } from "../../lib/redis.js";
 import { getBalance } from "../../lib/wallet/get-balance.js";
 import { istDate } from "../../lib/wallet/ist-dates.js";
 import type { TransactionView } from "../../lib/wallet/transaction-view.js";
+import { auditRows } from "../helpers/audit.js";
 import { startAtTheNextWindow } from "../helpers/clock.js";
 import { createTestUser } from "../helpers/factories.js";
 import { closeDatabases, expectLedgerClean, fundWallet } from "../helpers/ledger.js";
@@ -79,6 +80,18 @@ describe("POST /api/wallet/transfers", () => {
       expect(again.body).toEqual(fresh[0]?.body);
     }
     expect(await debits(a.id)).toBe(1);
+    // One audit row, committed with the posting, naming the request that made it.
+    expect(await auditRows("wallet.transferred", a.id)).toEqual([
+      {
+        actor: a.id,
+        after: {
+          reference: fresh[0]?.body.transaction.referenceNumber?.replace(/-D1$/, ""),
+          recipientUserId: b.id,
+          amountPaise: 2_500,
+        },
+        requestId: fresh[0]?.headers.get("x-request-id"),
+      },
+    ]);
     await expectLedgerClean();
   });
 
@@ -98,6 +111,7 @@ describe("POST /api/wallet/transfers", () => {
     const fresh = await send(a.token, body, newId("idem"));
     expect(fresh.status).toBe(201);
     expect((await getBalance(db, a.id)).balancePaise).toBe(45_000);
+    expect(await auditRows("wallet.transferred", a.id)).toHaveLength(1); // the rejection left none
     await expectLedgerClean();
   });
 
