@@ -3,7 +3,7 @@
  * opening balance (the closing balance of the last line before the range, 0 for a new wallet) and the
  * closing balance, so opening + Σcredit − Σdebit = closing can be checked by anyone.
  */
-import { and, asc, desc, eq, gte, lt } from "drizzle-orm";
+import { and, asc, desc, eq, gt, lt, lte } from "drizzle-orm";
 import { z } from "zod";
 import { transactions } from "../../db/schema/index.js";
 import type { Database } from "../db/index.js";
@@ -18,9 +18,14 @@ import {
   transactionViewColumns,
 } from "./transaction-view.js";
 
-/** A statement is a document, not an export of everything: bounded in days and lines. */
+/**
+ * A statement is a document, not an export of everything: bounded in days and in lines. The lines are
+ * streamed a page at a time (statementPages), so the line bound is what one function call can send
+ * in its time limit, not what fits in memory: a busy merchant's month, thousands of credits a day.
+ */
 const MAX_DAYS = 366;
-export const MAX_STATEMENT_LINES = 10_000;
+export const MAX_STATEMENT_LINES = 200_000;
+const PAGE_LINES = 1_000;
 
 export const statementQuerySchema = z.strictObject({
   from: istDateSchema.optional(),
@@ -28,20 +33,41 @@ export const statementQuerySchema = z.strictObject({
   format: z.enum(["json", "csv"]).default("json"),
 });
 
-export type Statement = {
+/** Everything about a statement but its lines; `lineCount` is exact (wallet_seq is gap-free). */
+export type StatementHead = {
   from: string;
   to: string;
   openingBalancePaise: Paise;
   closingBalancePaise: Paise;
-  data: TransactionView[];
+  lineCount: number;
 };
 
-export async function getStatement(
+/** The head plus the wallet_seq range of its lines: (afterSeq, lastSeq]. */
+export type StatementPlan = { head: StatementHead; userId: number; afterSeq: number; lastSeq: number };
+
+/** The wallet's last line created before `instant`: its closing balance and sequence number. */
+async function lastLineBefore(db: Database, userId: number, instant: Date) {
+  const [row] = await db
+    .select({ closing: transactions.closingBalance, seq: transactions.walletSeq })
+    .from(transactions)
+    .where(and(eq(transactions.userId, userId), lt(transactions.createdAt, instant)))
+    .orderBy(desc(transactions.createdAt), desc(transactions.walletSeq))
+    .limit(1);
+  return row;
+}
+
+/**
+ * Fixes the statement's range, balances and lines before any line is sent. Lines are appended in
+ * wallet_seq order with non-decreasing created_at (each is written under its wallet's lock), so the
+ * range's lines are exactly the seqs between the last line before it and the last line in it — a
+ * snapshot: lines posted while the statement streams are not in it and do not move its balances.
+ */
+export async function planStatement(
   db: Database,
   userId: number,
   range: { from?: string; to?: string },
   now = new Date(),
-): Promise<Statement> {
+): Promise<StatementPlan> {
   // Default: this month so far; with only `to`, the month that `to` falls in (up to `to`).
   const to = range.to ?? istDate(now);
   const from = range.from ?? `${to.slice(0, 8)}01`;
@@ -51,24 +77,46 @@ export async function getStatement(
   if (end.getTime() - start.getTime() > MAX_DAYS * 86_400_000) {
     throw new AppError("BAD_REQUEST", `A statement covers at most ${MAX_DAYS} days; narrow the range.`);
   }
-  const [before] = await db
-    .select({ closing: transactions.closingBalance })
-    .from(transactions)
-    .where(and(eq(transactions.userId, userId), lt(transactions.createdAt, start)))
-    .orderBy(desc(transactions.createdAt), desc(transactions.walletSeq))
-    .limit(1);
-  const rows = await db
-    .select(transactionViewColumns)
-    .from(transactions)
-    .leftJoin(counterpartyUser, eq(counterpartyUser.id, counterpartyIdSql))
-    .where(and(eq(transactions.userId, userId), gte(transactions.createdAt, start), lt(transactions.createdAt, end)))
-    .orderBy(asc(transactions.walletSeq))
-    .limit(MAX_STATEMENT_LINES + 1);
-  if (rows.length > MAX_STATEMENT_LINES) {
-    throw new AppError("BAD_REQUEST", `The range holds more than ${MAX_STATEMENT_LINES} lines; narrow it.`);
+  const [before, last] = await Promise.all([lastLineBefore(db, userId, start), lastLineBefore(db, userId, end)]);
+  const afterSeq = before?.seq ?? 0;
+  const lastSeq = Math.max(afterSeq, last?.seq ?? 0);
+  const lineCount = lastSeq - afterSeq;
+  if (lineCount > MAX_STATEMENT_LINES) {
+    throw new AppError(
+      "BAD_REQUEST",
+      `The range holds ${lineCount} lines, more than ${MAX_STATEMENT_LINES}; narrow it.`,
+    );
   }
-  const data = rows.map(toTransactionView);
   const openingBalancePaise = before?.closing ?? ZERO_PAISE;
-  const closingBalancePaise = data[data.length - 1]?.closingBalancePaise ?? openingBalancePaise;
-  return { from, to, openingBalancePaise, closingBalancePaise, data };
+  const closingBalancePaise = lineCount > 0 && last?.closing != null ? last.closing : openingBalancePaise;
+  return { head: { from, to, openingBalancePaise, closingBalancePaise, lineCount }, userId, afterSeq, lastSeq };
+}
+
+/** The plan's lines, oldest first, one page per query (keyset on the unique (user_id, wallet_seq) index). */
+export async function* statementPages(
+  db: Database,
+  plan: StatementPlan,
+  pageLines = PAGE_LINES,
+): AsyncGenerator<TransactionView[]> {
+  let after = plan.afterSeq;
+  while (after < plan.lastSeq) {
+    const rows = await db
+      .select({ ...transactionViewColumns, seq: transactions.walletSeq })
+      .from(transactions)
+      .leftJoin(counterpartyUser, eq(counterpartyUser.id, counterpartyIdSql))
+      .where(
+        and(
+          eq(transactions.userId, plan.userId),
+          gt(transactions.walletSeq, after),
+          lte(transactions.walletSeq, plan.lastSeq),
+        ),
+      )
+      .orderBy(asc(transactions.walletSeq))
+      .limit(pageLines);
+    const next = rows[rows.length - 1]?.seq;
+    // Sequence numbers are gap-free and lines are never deleted: a short page is a broken ledger.
+    if (next == null) throw new Error(`statement of wallet ${plan.userId}: no line after seq ${after}`);
+    after = next;
+    yield rows.map(toTransactionView);
+  }
 }

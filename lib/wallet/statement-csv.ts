@@ -4,7 +4,7 @@
  * "CSV injection"), because remarks and descriptions can carry another user's free text.
  */
 import { decimalFromPaise } from "../money/index.js";
-import type { Statement } from "./get-statement.js";
+import type { TransactionView } from "./transaction-view.js";
 
 const HEADER = [
   "Date (IST)",
@@ -30,29 +30,27 @@ export function csvCell(value: string | null | undefined, text = true): string {
   return /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
 }
 
-export function statementCsv(statement: Statement): { filename: string; body: string } {
-  const lines = [HEADER.join(",")];
-  for (const t of statement.data) {
-    const counterparty = t.counterparty ? [t.counterparty.name, t.counterparty.userCode].filter(Boolean).join(" ") : "";
-    lines.push(
-      [
-        csvCell(t.ledgerDate),
-        csvCell(t.createdAt),
-        csvCell(t.referenceNumber),
-        csvCell(t.type),
-        csvCell(t.ledgerType),
-        csvCell(t.status),
-        csvCell(t.description),
-        csvCell(t.remarks),
-        csvCell(counterparty),
-        ...[t.debitPaise, t.creditPaise, t.feePaise, t.openingBalancePaise, t.closingBalancePaise].map((p) =>
-          csvCell(decimalFromPaise(p), false),
-        ),
-      ].join(","),
-    );
-  }
-  return {
-    filename: `nexaspay-statement-${statement.from}-to-${statement.to}.csv`,
-    body: `${lines.join("\r\n")}\r\n`,
-  };
+export const CSV_HEADER_LINE = `${HEADER.join(",")}\r\n`;
+
+/** One statement line as a CSV record (with its CRLF). */
+export function csvLine(t: TransactionView): string {
+  const counterparty = t.counterparty ? [t.counterparty.name, t.counterparty.userCode].filter(Boolean).join(" ") : "";
+  const cells = [
+    csvCell(t.ledgerDate),
+    csvCell(t.createdAt),
+    csvCell(t.referenceNumber),
+    csvCell(t.type),
+    csvCell(t.ledgerType),
+    csvCell(t.status),
+    csvCell(t.description),
+    csvCell(t.remarks),
+    csvCell(counterparty),
+    ...[t.debitPaise, t.creditPaise, t.feePaise, t.openingBalancePaise, t.closingBalancePaise].map((p) =>
+      csvCell(decimalFromPaise(p), false),
+    ),
+  ];
+  return `${cells.join(",")}\r\n`;
 }
+
+export const statementFilename = (head: { from: string; to: string }) =>
+  `nexaspay-statement-${head.from}-to-${head.to}.csv`;

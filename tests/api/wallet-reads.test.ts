@@ -14,6 +14,7 @@ import { transactions } from "../../db/schema/index.js";
 import { db, pool } from "../../lib/db/index.js";
 import { post } from "../../lib/ledger/index.js";
 import { type Paise, paise } from "../../lib/money/index.js";
+import { planStatement, statementPages } from "../../lib/wallet/get-statement.js";
 import { istDate, istMonthStart } from "../../lib/wallet/ist-dates.js";
 import type { TransactionView } from "../../lib/wallet/transaction-view.js";
 import { generateHistory } from "../../scripts/bench/setup-data.js";
@@ -255,6 +256,55 @@ describe("GET /api/wallet/statement", () => {
       query: { from: "2026-02-01", to: "2026-01-01" },
     });
     expect(reversed.status).toBe(400);
+    await expectLedgerClean();
+  });
+});
+
+describe("a long statement, streamed", () => {
+  type StatementBody = { openingBalancePaise: number; closingBalancePaise: number; data: TransactionView[] };
+
+  it("serves a busy wallet's 10,051 lines as JSON and CSV, in order, adding up, with the line count", async () => {
+    const [u, v] = await Promise.all([createTestUser(), createTestUser()]);
+    // 10,050 one-paisa deposits, 10 s apart (line k closes at k paise), then one transfer out.
+    await generateHistory(pool, [{ id: u.id }], 10_050, String(Date.now() % 100000));
+    await p2p(u.id, v.id, 100);
+    const query = { from: istDate(new Date(Date.now() - 3 * 86_400_000)), to: istDate() };
+    const json = await call<StatementBody>(statementRoute, { path: "/api/wallet/statement", token: u.token, query });
+    expect([json.status, json.headers.get("x-statement-lines")]).toEqual([200, "10051"]);
+    const { data, openingBalancePaise, closingBalancePaise } = json.body;
+    expect([data.length, openingBalancePaise, closingBalancePaise]).toEqual([10_051, 0, 9_950]);
+    // Oldest first and chained: every line opens at the previous line's close.
+    expect(data.every((t, i) => t.openingBalancePaise === (i === 0 ? 0 : data[i - 1]?.closingBalancePaise))).toBe(true);
+    expect(data.reduce((sum, t) => sum + t.creditPaise - t.debitPaise, 0)).toBe(closingBalancePaise);
+
+    const csv = await call(statementRoute, {
+      path: "/api/wallet/statement",
+      token: u.token,
+      query: { ...query, format: "csv" },
+    });
+    expect([csv.status, csv.headers.get("x-statement-lines")]).toEqual([200, "10051"]);
+    const rows = csv.text.split("\r\n");
+    expect(rows).toHaveLength(10_053); // header, 10,051 lines, and the empty string after the last CRLF
+    expect(rows[10_000]).toMatch(/,0\.00,0\.01,0\.00,99\.99,100\.00$/); // line 10,000 closes at 10,000 paise
+    expect(rows[10_051]).toMatch(/,1\.00,0\.00,0\.00,100\.50,99\.50$/);
+    await expectLedgerClean();
+  });
+
+  it("is a snapshot: lines posted while it streams are neither listed nor in its balances", async () => {
+    const [a, b] = await Promise.all([createTestUser(), createTestUser()]);
+    await fundWallet(a.id, 10_000);
+    for (let i = 1; i <= 5; i++) await p2p(a.id, b.id, i * 100);
+    const plan = await planStatement(db, a.id, {});
+    expect(plan.head).toMatchObject({ lineCount: 6, openingBalancePaise: 0, closingBalancePaise: 8_500 });
+    const seen: TransactionView[] = [];
+    for await (const page of statementPages(db, plan, 2)) {
+      expect(page.length).toBeLessThanOrEqual(2);
+      seen.push(...page);
+      await p2p(a.id, b.id, 1); // arrives mid-stream
+    }
+    expect(seen.map((t) => t.debitPaise)).toEqual([0, 100, 200, 300, 400, 500]);
+    expect(seen[seen.length - 1]?.closingBalancePaise).toBe(plan.head.closingBalancePaise);
+    expect((await planStatement(db, a.id, {})).head).toMatchObject({ lineCount: 9, closingBalancePaise: 8_497 });
     await expectLedgerClean();
   });
 });
