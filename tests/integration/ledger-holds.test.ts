@@ -6,6 +6,7 @@ import { db } from "../../lib/db/index.js";
 import { captureHold, createHold, sweepExpiredHolds, systemAccountBalance, voidHold } from "../../lib/ledger/index.js";
 import { paise } from "../../lib/money/index.js";
 import { transfer } from "../../lib/wallet/transfer.js";
+import { auditRows } from "../helpers/audit.js";
 import { createTestUser } from "../helpers/factories.js";
 import { closeDatabases, expectLedgerClean, fundWallet, testRef } from "../helpers/ledger.js";
 
@@ -138,6 +139,15 @@ describe("holds", () => {
     expect(await sweepExpiredHolds(inMinutes(11))).toBe(0);
     expect((await wallet(u.id))?.h).toBe(0);
     expect(live.status).toBe("active");
+    // Each expiry wrote one audit row (a system actor), however many sweeps raced for it.
+    for (const h of [hold, live])
+      expect(await auditRows("hold.expired", h.id)).toEqual([
+        {
+          actor: null,
+          after: { status: "expired", userId: u.id, reference: h.reference, amountPaise: h.amountPaise },
+          requestId: null,
+        },
+      ]);
   });
 
   it("capture racing void: exactly one wins", async () => {

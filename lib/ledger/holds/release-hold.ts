@@ -4,6 +4,7 @@
  * release the same money twice. Expiry is judged by database time (or an explicit `now` for sweeps).
  */
 import type { RowDataPacket } from "mysql2/promise";
+import { auditStatement } from "../../audit/index.js";
 import { pool } from "../../db/index.js";
 import { AppError } from "../../http/errors.js";
 import { decimalFromPaise } from "../../money/index.js";
@@ -25,15 +26,28 @@ async function release(holdId: number, target: Target): Promise<{ hold: Hold; ch
         await conn.query("COMMIT");
         return { hold, changed: false };
       }
+      // A void is audited by the flow that asks for it (a refund's own row); an expiry has no such
+      // caller, so the sweep writes its row, in the same transaction as the release.
+      const audit = target.status === "expired" ? expiryAudit(hold) : null;
       await conn.query(
         "UPDATE wallet_holds SET status = ?, resolved_at = NOW(3), reason = LEFT(CONCAT(reason, ' | ', ?), 255) WHERE id = ?;" +
-          " UPDATE users SET held_balance = held_balance - ? WHERE id = ?; COMMIT",
-        [target.status, target.note, holdId, decimalFromPaise(hold.amountPaise), hold.userId],
+          ` UPDATE users SET held_balance = held_balance - ? WHERE id = ?;${audit ? ` ${audit.sql};` : ""} COMMIT`,
+        [target.status, target.note, holdId, decimalFromPaise(hold.amountPaise), hold.userId, ...(audit?.params ?? [])],
       );
       return { hold: await readHold(conn, holdId), changed: true };
     }),
   );
 }
+
+const expiryAudit = (hold: Hold) =>
+  auditStatement({
+    actorUserId: null,
+    action: "hold.expired",
+    entityType: "hold",
+    entityId: hold.id,
+    before: { status: hold.status },
+    after: { status: "expired", userId: hold.userId, reference: hold.reference, amountPaise: hold.amountPaise },
+  });
 
 /** Voids an active hold (its amount becomes available again). Idempotent: voiding again returns the hold. */
 export async function voidHold(i: { holdId: number; reason: string }): Promise<Hold> {
