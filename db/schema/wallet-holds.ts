@@ -3,7 +3,7 @@
  * counted in `users.held_balance`; it resolves exactly once to `captured`, `voided` or `expired`.
  * Expiry is compared with database time.
  */
-import { foreignKey, index, int, mysqlEnum, mysqlTable, timestamp, varchar } from "drizzle-orm/mysql-core";
+import { boolean, foreignKey, index, int, mysqlEnum, mysqlTable, timestamp, varchar } from "drizzle-orm/mysql-core";
 import { lifecycleDates, paiseDecimal, ZERO_DECIMAL } from "./columns.js";
 import { users } from "./users.js";
 
@@ -22,6 +22,12 @@ export const walletHolds = mysqlTable(
     reason: varchar("reason", { length: 255 }).notNull(),
     expiresAt: timestamp("expires_at", { fsp: 3 }).notNull(),
     resolvedAt: timestamp("resolved_at", { fsp: 3 }),
+    /**
+     * Whether the hold counts against the owner's debit limits while active and records debit usage
+     * when captured: true for the owner's own spending, false for money going back where it came from
+     * (a refund to source), which create-hold reserves without checking those limits.
+     */
+    limitsEnforced: boolean("limits_enforced").notNull().default(true),
     /** The capture posting, once captured. */
     postingId: int("posting_id"),
     ...lifecycleDates(),

@@ -32,7 +32,8 @@ export type LateWallet = { userId: number; creditPaise: number; lineCount: numbe
 /** What a P2P sender hears when the recipient is unknown or inactive (at the lookup or under the lock). */
 export const NO_ACTIVE_RECIPIENT = "No active wallet matches this recipient.";
 
-export type HoldRelease = { userId: number; amountPaise: number };
+/** A hold released by this posting (its capture); `countsAsSpending` is the hold's `limitsEnforced`. */
+export type HoldRelease = { userId: number; amountPaise: number; countsAsSpending: boolean };
 export type WalletDelta = Movement & { userId: number };
 
 /** Applies the legs to the locked wallets; throws INSUFFICIENT_FUNDS / LIMIT_EXCEEDED / KYC_REQUIRED. */
@@ -127,13 +128,17 @@ export function applyLegs(
     delta.balanceAfterCreditPaise = credited ? w.balancePaise : null;
     if (enforce) {
       try {
-        // Held money counts as spent, as when the hold was placed (create-hold.ts).
-        checkLimits(w, w.usage, { ...delta, heldPaise: w.heldPaise });
+        // Held money that counts against the limits counts as spent, as when the hold was placed
+        // (create-hold.ts); lock-wallets' readLimitedHeld read it under the lock.
+        checkLimits(w, w.usage, { ...delta, heldPaise: w.limitHeldPaise });
       } catch (error) {
         throw relabel(error, input, w.id);
       }
     }
   }
+  // A hold that did not count against the limits (a refund to source) records no debit usage either.
+  const released = release && !release.countsAsSpending ? deltas.get(release.userId) : undefined;
+  if (released) released.debitPaise = 0;
   return { lines, deltas: [...deltas.values()], late: [...late.values()] };
 }
 

@@ -30,6 +30,8 @@ export type LockedWallet = {
   isActive: boolean;
   openedAt: Date | null;
   usage: WindowUsage;
+  /** Held money that counts against the debit limits (readLimitedHeld); 0 until read. */
+  limitHeldPaise: number;
 };
 
 const money = (v: unknown): number => paiseFromDecimal(String(v));
@@ -38,7 +40,7 @@ const moneyOrNull = (v: unknown): Paise | null => (v === null || v === undefined
 export const LOCK_COLUMNS =
   "id, wallet_balance, held_balance, wallet_seq, kyc_status, daily_limit, monthly_limit, user_code, is_active, created_at";
 
-export function walletFromRow(r: RowDataPacket): Omit<LockedWallet, "usage" | "headHash"> {
+export function walletFromRow(r: RowDataPacket): Omit<LockedWallet, "usage" | "headHash" | "limitHeldPaise"> {
   return {
     id: Number(r.id),
     balancePaise: money(r.wallet_balance),
@@ -93,9 +95,34 @@ function readLocked(rows: RowDataPacket[], into: Map<number, LockedWallet>): voi
     into.set(Number(r.id), {
       ...walletFromRow(r),
       headHash: r.head_hash ?? null,
+      limitHeldPaise: 0,
       usage: { day: counters(r, "d"), month: counters(r, "m"), fy: counters(r, "f") },
     });
   }
+}
+
+/**
+ * The active holds that count against each wallet's debit limits (`limits_enforced`), summed per
+ * wallet: what a debit's limit check treats as already spent. Holds reserved without limits (refunds
+ * to source) are in `held_balance` (they are not available) but not here.
+ */
+export const LIMITED_HELD_SQL =
+  "SELECT user_id, SUM(amount) AS held FROM wallet_holds WHERE user_id IN (?) AND status = 'active' AND limits_enforced GROUP BY user_id";
+
+export function limitedHeld(rows: RowDataPacket[]): Map<number, number> {
+  return new Map(rows.map((r) => [Number(r.user_id), money(r.held)]));
+}
+
+/**
+ * Sets `limitHeldPaise` of the locked wallets that have held money; the others keep 0 without a query
+ * (the common case costs nothing). Runs under the wallet locks: holds change only under them.
+ */
+export async function readLimitedHeld(conn: PoolConnection, wallets: Iterable<LockedWallet>): Promise<void> {
+  const withHolds = [...wallets].filter((w) => w.heldPaise > 0);
+  if (withHolds.length === 0) return;
+  const [rows] = (await conn.query(LIMITED_HELD_SQL, [withHolds.map((w) => w.id)])) as [RowDataPacket[], unknown];
+  const held = limitedHeld(rows);
+  for (const w of withHolds) w.limitHeldPaise = held.get(w.id) ?? 0;
 }
 
 export type Peeked = { kycStatus: string | null; userCode: string | null };

@@ -17,7 +17,7 @@ import { paiseFromDecimal } from "../money/index.js";
 import { applyLegs, type HoldRelease } from "./apply-legs.js";
 import { onLedgerConnection } from "./connection.js";
 import { injectFault } from "./faults.js";
-import { lockMore, lockWallets, OPEN_TX, type Peeked } from "./lock-wallets.js";
+import { lockMore, lockWallets, OPEN_TX, type Peeked, readLimitedHeld } from "./lock-wallets.js";
 import { withLedgerRetry } from "./retry.js";
 import type { PostedLine, PostingInput, PostingResult } from "./types.js";
 import { validatePosting } from "./validate.js";
@@ -72,6 +72,13 @@ export async function postOnConnection(
     else needLock.push(id);
   }
   if (needLock.length > 0) await lockMore(conn, needLock, windows, wallets);
+  // A debited wallet with held money: which of it counts against the debit limits (one more query,
+  // only for such wallets).
+  if (enforce)
+    await readLimitedHeld(
+      conn,
+      [...debited].flatMap((id) => wallets.get(id) ?? []),
+    );
   injectFault("after-lock");
   const { lines, deltas, late: lateWallets } = applyLegs(input, wallets, late, options.release);
   const writes = buildWrites(

@@ -79,6 +79,8 @@ export type Hold = {
   expiresAt: Date;
   resolvedAt: Date | null;
   postingId: number | null;
+  /** Counts against the owner's debit limits while active, and as debit usage once captured. */
+  limitsEnforced: boolean;
 };
 
 export type Violation = { check: string; detail: string };

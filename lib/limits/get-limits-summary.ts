@@ -8,7 +8,8 @@ export type LimitsSummary = {
   tier: TierName;
   kycStatus: string | null;
   /**
-   * `heldPaise`: reserved by active holds and counted as used until they resolve (check-limits.ts);
+   * `heldPaise`: reserved by active holds that count against the limits, counted as used until they
+   * resolve (check-limits.ts; a refund to source does not count);
    * `remainingPaise`: what a debit may still take in the window, limit − used − held (never below 0).
    */
   daily: DebitWindow;
@@ -44,8 +45,8 @@ export async function getLimitsSummary(userId: number): Promise<LimitsSummary> {
   return {
     tier: tier.tier,
     kycStatus: s.kycStatus,
-    daily: debitWindow(eff.dailyDebitPaise, paise(s.usage.day.debitPaise), s.heldPaise),
-    monthly: debitWindow(eff.monthlyDebitPaise, paise(s.usage.month.debitPaise), s.heldPaise),
+    daily: debitWindow(eff.dailyDebitPaise, paise(s.usage.day.debitPaise), s.limitHeldPaise),
+    monthly: debitWindow(eff.monthlyDebitPaise, paise(s.usage.month.debitPaise), s.limitHeldPaise),
     monthlyLoad: { limitPaise: tier.monthlyCreditPaise, usedPaise: paise(s.usage.month.creditPaise) },
     yearlyLoad: { limitPaise: tier.yearlyCreditPaise, usedPaise: paise(s.usage.fy.creditPaise) },
     p2p: {

@@ -3,11 +3,18 @@ import { and, eq, or, sql } from "drizzle-orm";
 import { users, walletLimitUsage } from "../../db/schema/index.js";
 import { type Database, db } from "../db/index.js";
 import { AppError } from "../http/errors.js";
-import type { Paise } from "../money/index.js";
+import { type Paise, paiseFromDecimal, ZERO_PAISE } from "../money/index.js";
 import { emptyUsage, type LimitSubject, type WindowUsage } from "./check-limits.js";
 import { windowsSql } from "./windows.js";
 
-export type LimitState = LimitSubject & { balancePaise: Paise; heldPaise: Paise; usage: WindowUsage };
+export type LimitState = LimitSubject & {
+  balancePaise: Paise;
+  /** All held money (not available). */
+  heldPaise: Paise;
+  /** The part of it that counts against the debit limits (holds with `limits_enforced`). */
+  limitHeldPaise: Paise;
+  usage: WindowUsage;
+};
 
 /** The counters of the current windows, on the database's clock (the one postings count on). */
 const W = windowsSql();
@@ -27,6 +34,11 @@ export async function readLimitState(userId: number, handle: Database = db): Pro
         monthlyLimitPaise: users.monthlyLimit,
         balancePaise: users.walletBalance,
         heldPaise: users.heldBalance,
+        // Spelled out: drizzle leaves columns unqualified in a one-table select, and inside the
+        // subquery an unqualified id would be the hold's.
+        limitHeld: sql<
+          string | null
+        >`(SELECT SUM(h.amount) FROM wallet_holds h WHERE h.user_id = users.id AND h.status = 'active' AND h.limits_enforced)`,
         openedAt: users.createdAt,
       })
       .from(users)
@@ -48,6 +60,7 @@ export async function readLimitState(userId: number, handle: Database = db): Pro
     openedAt: user.openedAt,
     balancePaise: user.balancePaise,
     heldPaise: user.heldPaise,
+    limitHeldPaise: user.limitHeld === null ? ZERO_PAISE : paiseFromDecimal(String(user.limitHeld)),
     usage,
   };
 }

@@ -3,7 +3,14 @@ import { eq } from "drizzle-orm";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { users } from "../../db/schema/index.js";
 import { db } from "../../lib/db/index.js";
-import { captureHold, createHold, sweepExpiredHolds, systemAccountBalance, voidHold } from "../../lib/ledger/index.js";
+import {
+  captureHold,
+  createHold,
+  getLimitsSummary,
+  sweepExpiredHolds,
+  systemAccountBalance,
+  voidHold,
+} from "../../lib/ledger/index.js";
 import { paise } from "../../lib/money/index.js";
 import { transfer } from "../../lib/wallet/transfer.js";
 import { auditRows } from "../helpers/audit.js";
@@ -148,6 +155,47 @@ describe("holds", () => {
           requestId: null,
         },
       ]);
+  });
+
+  it("a hold reserved without limits (a refund to source) neither counts against the debit limits nor records usage", async () => {
+    // ₹60,000, the default ₹25,000 daily debit limit, nothing spent today.
+    const [u, v] = [await createTestUser(), await createTestUser()];
+    await fundWallet(u.id, 6_000_000);
+    const refundHold = await createHold({
+      userId: u.id,
+      amountPaise: paise(3_000_000),
+      reference: testRef("H"),
+      expiresAt: inMinutes(10),
+      reason: "refund to source",
+      enforceLimits: false,
+    });
+    expect(refundHold.limitsEnforced).toBe(false);
+    // The owner's own spending is judged on its own: the refund's ₹30,000 is not "already spent".
+    await transfer({ senderId: u.id, recipient: v.userCode, amountPaise: paise(500) });
+    const billHold = await createHold({
+      userId: u.id,
+      amountPaise: paise(2_000_000),
+      reference: testRef("H"),
+      expiresAt: inMinutes(10),
+      reason: "bill",
+    });
+    // Limited holds still count: ₹5 spent + ₹20,000 held leaves ₹4,995 of the day.
+    await expect(
+      transfer({ senderId: u.id, recipient: v.userCode, amountPaise: paise(499_501) }),
+    ).rejects.toMatchObject({ code: "LIMIT_EXCEEDED" });
+    const before = await getLimitsSummary(u.id);
+    expect(before.daily).toMatchObject({ usedPaise: 500, heldPaise: 2_000_000, remainingPaise: 499_500 });
+    expect(before.availablePaise).toBe(6_000_000 - 500 - 5_000_000);
+    // Captured, the refund is not booked as the owner's debit; a captured bill is.
+    await captureHold({
+      holdId: refundHold.id,
+      amountPaise: paise(3_000_000),
+      posting: payoutPosting(u.id, 3_000_000),
+    });
+    await captureHold({ holdId: billHold.id, amountPaise: paise(2_000_000), posting: payoutPosting(u.id, 2_000_000) });
+    const after = await getLimitsSummary(u.id);
+    expect(after.daily).toMatchObject({ usedPaise: 2_000_500, heldPaise: 0, remainingPaise: 499_500 });
+    expect(await wallet(u.id)).toEqual({ b: 6_000_000 - 500 - 5_000_000, h: 0 });
   });
 
   it("capture racing void: exactly one wins", async () => {

@@ -43,12 +43,13 @@ export async function captureHold(i: CaptureHoldInput): Promise<{ hold: Hold; po
         );
       const posting = await postOnConnection(
         conn,
-        // Limits were checked when the funds were reserved; the capture still records usage.
+        // Limits were checked when the funds were reserved; the capture still records usage (when the
+        // hold counted against them).
         { ...i.posting, kind: "hold_capture", enforceLimits: i.posting.enforceLimits ?? false },
         {
           inTransaction: true,
           allEarly: true,
-          release: { userId: hold.userId, amountPaise: hold.amountPaise },
+          release: { userId: hold.userId, amountPaise: hold.amountPaise, countsAsSpending: hold.limitsEnforced },
           extra: (postingId) => [
             {
               sql: "UPDATE wallet_holds SET status = 'captured', captured_amount = ?, posting_id = ?, resolved_at = NOW(3) WHERE id = ? AND status = 'active'",

@@ -1,7 +1,8 @@
 /**
  * `createHold()`: reserves part of a wallet's available balance for a provider-asynchronous flow
  * (withdrawal, recharge, bill, refund). Reserving checks funds and the debit limits as if every active
- * hold were already spent, so a later capture never fails on a limit after the provider succeeded.
+ * hold that counts against them were already spent, so a later capture never fails on a limit after
+ * the provider succeeded. A hold reserved without limits (a refund to source) counts against none.
  */
 import type { PoolConnection, RowDataPacket } from "mysql2/promise";
 import { isDuplicateKey } from "../../db/index.js";
@@ -10,7 +11,7 @@ import { checkLimits, emptyUsage } from "../../limits/check-limits.js";
 import { windowsSql } from "../../limits/windows.js";
 import { decimalFromPaise, type Paise, paiseFromDecimal } from "../../money/index.js";
 import { onLedgerConnection } from "../connection.js";
-import { LOCK_COLUMNS, OPEN_TX, walletFromRow } from "../lock-wallets.js";
+import { LIMITED_HELD_SQL, LOCK_COLUMNS, limitedHeld, OPEN_TX, walletFromRow } from "../lock-wallets.js";
 import { withLedgerRetry } from "../retry.js";
 import type { Hold } from "../types.js";
 import { HOLD_COLUMNS, readHold, toHold } from "./hold-row.js";
@@ -38,11 +39,11 @@ const usageNow = (() => {
 async function reserve(conn: PoolConnection, i: CreateHoldInput): Promise<Hold> {
   const [results] = (await conn.query(
     `${OPEN_TX} SELECT ${LOCK_COLUMNS}, NOW(3) AS db_now FROM users WHERE id = ? FOR UPDATE; ${usageNow};` +
-      ` SELECT ${HOLD_COLUMNS} FROM wallet_holds WHERE reference = ?`,
-    [i.userId, i.userId, i.reference],
+      ` SELECT ${HOLD_COLUMNS} FROM wallet_holds WHERE reference = ?; ${LIMITED_HELD_SQL}`,
+    [i.userId, i.userId, i.reference, [i.userId]],
   )) as unknown as [unknown[]];
-  // Results from the end: [wallet row, counters, existing hold] follow the transaction opener.
-  const at = results.length - 3;
+  // Results from the end: [wallet row, counters, existing hold, limited held] follow the transaction opener.
+  const at = results.length - 4;
   const row = (results[at] as RowDataPacket[])[0];
   if (!row) throw new AppError("NOT_FOUND", "Wallet not found.");
   if (i.expiresAt.getTime() <= new Date(row.db_now).getTime())
@@ -72,12 +73,12 @@ async function reserve(conn: PoolConnection, i: CreateHoldInput): Promise<Hold> 
       loadPaise: 0,
       p2pOutPaise: 0,
       balanceAfterCreditPaise: null,
-      heldPaise: wallet.heldPaise,
+      heldPaise: limitedHeld(results[at + 3] as RowDataPacket[]).get(i.userId) ?? 0,
     };
     checkLimits(wallet, usage, movement);
   }
   const [batch] = (await conn.query(
-    "INSERT INTO wallet_holds (user_id, reference, amount, reason, expires_at) VALUES (?, ?, ?, ?, ?);" +
+    "INSERT INTO wallet_holds (user_id, reference, amount, reason, expires_at, limits_enforced) VALUES (?, ?, ?, ?, ?, ?);" +
       " UPDATE users SET held_balance = held_balance + ? WHERE id = ?;" +
       ` SELECT ${HOLD_COLUMNS} FROM wallet_holds WHERE id = LAST_INSERT_ID(); COMMIT`,
     [
@@ -86,6 +87,7 @@ async function reserve(conn: PoolConnection, i: CreateHoldInput): Promise<Hold> 
       decimalFromPaise(i.amountPaise),
       i.reason.slice(0, 255),
       i.expiresAt,
+      i.enforceLimits ?? true,
       decimalFromPaise(i.amountPaise),
       i.userId,
     ],

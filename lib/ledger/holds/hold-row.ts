@@ -5,7 +5,7 @@ import { paiseFromDecimal } from "../../money/index.js";
 import type { Hold, HoldStatus } from "../types.js";
 
 export const HOLD_COLUMNS =
-  "id, user_id, reference, amount, captured_amount, status, reason, expires_at, resolved_at, posting_id";
+  "id, user_id, reference, amount, captured_amount, status, reason, expires_at, resolved_at, posting_id, limits_enforced";
 
 export function toHold(r: RowDataPacket): Hold {
   return {
@@ -19,6 +19,7 @@ export function toHold(r: RowDataPacket): Hold {
     expiresAt: new Date(r.expires_at),
     resolvedAt: r.resolved_at ? new Date(r.resolved_at) : null,
     postingId: r.posting_id === null ? null : Number(r.posting_id),
+    limitsEnforced: Boolean(Number(r.limits_enforced)),
   };
 }
 
