@@ -40,7 +40,9 @@ async function closeRow(
 
 async function onCompleted(tx: Database, refund: PaymentRefund, now: Date, errorCode: string | null = null) {
   if (!(await closeRow(tx, refund.id, "completed", errorCode, now))) throw new AlreadySettled();
-  const rupees = decimalFromPaise(refund.amount); // the seed's columns are DECIMAL rupees
+  // The seed's columns are DECIMAL rupees. The parameter is cast: a string added to a DECIMAL is
+  // computed as a DOUBLE, and 10.10 + 0.20 would then fall short of 10.30.
+  const rupees = sql`CAST(${decimalFromPaise(refund.amount)} AS DECIMAL(15,2))`;
   // Full refund → status refunded; the seed's refund_amount accumulates completed refunds.
   await tx
     .update(payments)

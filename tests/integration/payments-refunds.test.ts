@@ -110,6 +110,20 @@ describe("admin refunds", () => {
     expect(await heldOf(user.id)).toBe(0);
   });
 
+  it("partial refunds that add up to the amount mark it refunded (₹1.01 + ₹9.04 of ₹10.05, exact decimals)", async () => {
+    // In DOUBLE arithmetic 1.01 + 9.04 = 10.049999…, short of 10.05.
+    const { user, id } = await paidTopUp(1_005);
+    for (const amount of [101, 904]) {
+      const res = await refund(id, amount);
+      expect(res.status).toBe(202);
+      await waitFor(async () => (await refundRow(res.body.refundId))?.status === "completed", 5000, "completed");
+    }
+    const row = await paymentRow(id);
+    expect([row.status, row.refundAmount]).toEqual(["refunded", 1_005]);
+    expect(await balanceOf(user.id)).toBe(0);
+    await expectLedgerClean();
+  });
+
   it("a refund PhonePe fails releases the hold and leaves the wallet as it was", async () => {
     const { user, id } = await paidTopUp(9_000);
     await simConfig({ refundOutcome: "failed" });

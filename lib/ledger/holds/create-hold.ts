@@ -79,7 +79,7 @@ async function reserve(conn: PoolConnection, i: CreateHoldInput): Promise<Hold> 
   }
   const [batch] = (await conn.query(
     "INSERT INTO wallet_holds (user_id, reference, amount, reason, expires_at, limits_enforced) VALUES (?, ?, ?, ?, ?, ?);" +
-      " UPDATE users SET held_balance = held_balance + ? WHERE id = ?;" +
+      " UPDATE users SET held_balance = held_balance + CAST(? AS DECIMAL(15,2)) WHERE id = ?;" +
       ` SELECT ${HOLD_COLUMNS} FROM wallet_holds WHERE id = LAST_INSERT_ID(); COMMIT`,
     [
       i.userId,

@@ -31,7 +31,7 @@ async function release(holdId: number, target: Target): Promise<{ hold: Hold; ch
       const audit = target.status === "expired" ? expiryAudit(hold) : null;
       await conn.query(
         "UPDATE wallet_holds SET status = ?, resolved_at = NOW(3), reason = LEFT(CONCAT(reason, ' | ', ?), 255) WHERE id = ?;" +
-          ` UPDATE users SET held_balance = held_balance - ? WHERE id = ?;${audit ? ` ${audit.sql};` : ""} COMMIT`,
+          ` UPDATE users SET held_balance = held_balance - CAST(? AS DECIMAL(15,2)) WHERE id = ?;${audit ? ` ${audit.sql};` : ""} COMMIT`,
         [target.status, target.note, holdId, decimalFromPaise(hold.amountPaise), hold.userId, ...(audit?.params ?? [])],
       );
       return { hold: await readHold(conn, holdId), changed: true };
