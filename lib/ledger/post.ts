@@ -88,6 +88,7 @@ export async function postOnConnection(
     { windows },
   );
   if (options.extra) writes.push(...options.extra(postingId));
+  if (input.trailingStatements) writes.push(...input.trailingStatements(postingId));
   const back = await sendWrites(conn, postingId, writes, !options.inTransaction);
   const posted: PostedLine[] = lines.map((l) => {
     const row = back.get(l.referenceNumber);

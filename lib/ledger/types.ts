@@ -45,6 +45,11 @@ export type PostingInput = {
    * statement (e.g. a duplicate key) aborts the posting before it touches a wallet.
    */
   leadingStatements?: SqlStatement[];
+  /**
+   * Statements sent at the end of the write batch, before COMMIT, given the posting's id: a caller's
+   * own row that must point at the posting's lines commits with them or not at all (no round trip).
+   */
+  trailingStatements?: (postingId: number) => SqlStatement[];
   context?: PostingContext;
 };
 

@@ -5,10 +5,9 @@
  * posting's unique reference `phonepe:<merchantOrderId>`. Called only after the order-status API said
  * COMPLETED for the payment's own amount.
  */
-import { eq } from "drizzle-orm";
 import { type Payment, payments } from "../../db/schema/payments.js";
 import { recordAudit } from "../audit/index.js";
-import { affectedRows, db, isDuplicateKey } from "../db/index.js";
+import { affectedRows, isDuplicateKey } from "../db/index.js";
 import { isAppError } from "../http/errors.js";
 import { post } from "../ledger/index.js";
 import { logger } from "../log.js";
@@ -26,7 +25,7 @@ export async function creditPayment(payment: Payment, status: OrderStatus, now =
   const merchantOrderId = payment.phonepeMerchantTransactionId as string;
   const method = methodOf(status);
   try {
-    const result = await post({
+    await post({
       reference: `phonepe:${merchantOrderId}`,
       kind: "topup",
       walletLegs: [
@@ -42,6 +41,14 @@ export async function creditPayment(payment: Payment, status: OrderStatus, now =
         },
       ],
       systemLegs: [{ account: "phonepe_clearing", direction: "debit", amountPaise: payment.amount }],
+      // The payment's link to its credit line commits with the credit: a payment marked success with
+      // no link could never be refunded, and nothing would come back to repair it.
+      trailingStatements: (postingId) => [
+        {
+          sql: "UPDATE payments SET transaction_id = (SELECT MIN(id) FROM transactions WHERE posting_id = ? AND user_id = ?) WHERE id = ?",
+          params: [postingId, payment.userId, payment.id],
+        },
+      ],
       beforeLocks: async (tx) => {
         const res = await tx
           .update(payments)
@@ -66,8 +73,6 @@ export async function creditPayment(payment: Payment, status: OrderStatus, now =
         });
       },
     });
-    const line = result.lines.find((l) => l.userId === payment.userId);
-    if (line) await db.update(payments).set({ transactionId: line.id }).where(eq(payments.id, payment.id));
     return "credited";
   } catch (error) {
     // A reused posting reference is rejected by the ledger as CONFLICT: another path credited first.

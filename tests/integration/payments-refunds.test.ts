@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { auditLogs, paymentRefunds, postings as postingsTable, users } from "../../db/schema/index.js";
-import { db } from "../../lib/db/index.js";
+import { db, pool } from "../../lib/db/index.js";
 import { createHold, getLimitsSummary, post, sweepExpiredHolds } from "../../lib/ledger/index.js";
 import { paise } from "../../lib/money/index.js";
 import { refundHoldReference } from "../../lib/payments/settle-refund.js";
@@ -19,7 +19,9 @@ import {
   auditActions,
   type Body,
   balanceOf,
+  creditPostings,
   initiate,
+  makeChecksDue,
   paymentRow,
   runCron,
   sim,
@@ -108,6 +110,36 @@ describe("admin refunds", () => {
     await waitFor(async () => (await paymentRow(id)).status === "refunded", 5000, "both refunds completed");
     expect(await balanceOf(user.id)).toBe(0);
     expect(await heldOf(user.id)).toBe(0);
+  });
+
+  it("a top-up's credit and the payment's link to its line commit together, so a paid top-up stays refundable", async () => {
+    const user = await createTestUser();
+    await simConfig({ webhookDrop: true }); // the cron's status check credits, when we say so
+    const res = await initiate(user, 5_000);
+    const paymentId = res.body.paymentId as number;
+    await sim(`/orders/${res.body.merchantOrderId}/complete`);
+    // The link's write fails (as a crash right after the credit's commit would leave it unwritten).
+    await pool.query(
+      "CREATE TRIGGER test_refuse_payment_link BEFORE UPDATE ON payments FOR EACH ROW" +
+        " IF NEW.transaction_id IS NOT NULL AND OLD.transaction_id IS NULL AND NEW.id = ? THEN" +
+        " SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'link refused by the test'; END IF",
+      [paymentId],
+    );
+    try {
+      await makeChecksDue(paymentId);
+      await runCron();
+      // Nothing half-done: no credit, and the payment is still waiting to be credited.
+      expect([(await paymentRow(paymentId)).status, await balanceOf(user.id)]).toEqual(["pending", 0]);
+      expect(await creditPostings(res.body.merchantOrderId)).toBe(0);
+    } finally {
+      await pool.query("DROP TRIGGER test_refuse_payment_link");
+    }
+    await makeChecksDue(paymentId);
+    await runCron();
+    const row = await paymentRow(paymentId);
+    expect([row.status, row.transactionId !== null, await balanceOf(user.id)]).toEqual(["success", true, 5_000]);
+    expect((await refund(paymentId, 5_000)).status).toBe(202);
+    await expectLedgerClean();
   });
 
   it("partial refunds that add up to the amount mark it refunded (₹1.01 + ₹9.04 of ₹10.05, exact decimals)", async () => {
