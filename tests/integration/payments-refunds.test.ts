@@ -4,9 +4,10 @@
  * FAILED, a refund whose answer was lost re-sent with the same id, and authorization.
  */
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { and, eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { auditLogs, paymentRefunds, postings as postingsTable, users } from "../../db/schema/index.js";
+import { auditLogs, paymentRefunds, payments, postings as postingsTable, users } from "../../db/schema/index.js";
 import { db, pool } from "../../lib/db/index.js";
 import { createHold, getLimitsSummary, post, sweepExpiredHolds } from "../../lib/ledger/index.js";
 import { paise } from "../../lib/money/index.js";
@@ -140,6 +141,18 @@ describe("admin refunds", () => {
     expect([row.status, row.transactionId !== null, await balanceOf(user.id)]).toEqual(["success", true, 5_000]);
     expect((await refund(paymentId, 5_000)).status).toBe(202);
     await expectLedgerClean();
+  });
+
+  it("migration 0014 links a credited top-up that lost its link (as the old code could leave it)", async () => {
+    const { id } = await paidTopUp(2_000);
+    const linked = (await paymentRow(id)).transactionId;
+    expect(linked).not.toBeNull();
+    await db.update(payments).set({ transactionId: null }).where(eq(payments.id, id));
+    expect((await refund(id, 2_000)).status).toBe(409); // unlinked: not refundable
+    const repair = readFileSync(new URL("../../drizzle/0014_link_credited_payments.sql", import.meta.url), "utf8");
+    await pool.query(repair);
+    expect((await paymentRow(id)).transactionId).toBe(linked);
+    expect((await refund(id, 2_000)).status).toBe(202);
   });
 
   it("partial refunds that add up to the amount mark it refunded (₹1.01 + ₹9.04 of ₹10.05, exact decimals)", async () => {
