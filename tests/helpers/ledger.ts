@@ -57,13 +57,14 @@ export async function fundWallet(userId: number, amountPaise: Paise | number): P
 }
 
 /** Reserves `amountPaise` of a wallet under a fresh reference, expiring `ttlMs` from now. */
-export const holdFor = (userId: number, amountPaise: number, ttlMs = 60_000): Promise<Hold> =>
+export const holdFor = (userId: number, amountPaise: number, ttlMs = 60_000, enforceLimits = true): Promise<Hold> =>
   createHold({
     userId,
     amountPaise: paise(amountPaise),
     reference: testRef("H"),
     expiresAt: new Date(Date.now() + ttlMs),
     reason: "test hold",
+    enforceLimits,
   });
 
 /**

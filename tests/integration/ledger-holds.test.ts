@@ -15,7 +15,7 @@ import { paise } from "../../lib/money/index.js";
 import { transfer } from "../../lib/wallet/transfer.js";
 import { auditRows } from "../helpers/audit.js";
 import { createTestUser } from "../helpers/factories.js";
-import { closeDatabases, expectLedgerClean, fundWallet, testRef } from "../helpers/ledger.js";
+import { closeDatabases, expectLedgerClean, fundWallet, holdFor, testRef } from "../helpers/ledger.js";
 
 afterEach(() => expectLedgerClean());
 afterAll(closeDatabases);
@@ -161,24 +161,11 @@ describe("holds", () => {
     // ₹60,000, the default ₹25,000 daily debit limit, nothing spent today.
     const [u, v] = [await createTestUser(), await createTestUser()];
     await fundWallet(u.id, 6_000_000);
-    const refundHold = await createHold({
-      userId: u.id,
-      amountPaise: paise(3_000_000),
-      reference: testRef("H"),
-      expiresAt: inMinutes(10),
-      reason: "refund to source",
-      enforceLimits: false,
-    });
+    const refundHold = await holdFor(u.id, 3_000_000, 600_000, false);
     expect(refundHold.limitsEnforced).toBe(false);
     // The owner's own spending is judged on its own: the refund's ₹30,000 is not "already spent".
     await transfer({ senderId: u.id, recipient: v.userCode, amountPaise: paise(500) });
-    const billHold = await createHold({
-      userId: u.id,
-      amountPaise: paise(2_000_000),
-      reference: testRef("H"),
-      expiresAt: inMinutes(10),
-      reason: "bill",
-    });
+    const billHold = await holdFor(u.id, 2_000_000, 600_000);
     // Limited holds still count: ₹5 spent + ₹20,000 held leaves ₹4,995 of the day.
     await expect(
       transfer({ senderId: u.id, recipient: v.userCode, amountPaise: paise(499_501) }),
