@@ -2,10 +2,11 @@
 import { env } from "../env.js";
 
 const ALLOWED_HEADERS = "Authorization, Content-Type, Idempotency-Key, X-Request-Id";
-// Content-Disposition: the statement CSV needs a Bearer token, so a browser fetches it and names the
-// saved file from this header, which it may read only when exposed.
+// Content-Disposition and X-Statement-Lines: the statement CSV needs a Bearer token, so a browser
+// fetches it, names the saved file from the one and checks it got every line with the other, which it
+// may read only when exposed.
 const EXPOSED_HEADERS =
-  "X-Request-Id, Idempotent-Replayed, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, Content-Disposition";
+  "X-Request-Id, Idempotent-Replayed, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, Content-Disposition, X-Statement-Lines";
 
 function allowedOrigin(request: Request): string | null {
   const origin = request.headers.get("origin");

@@ -128,6 +128,8 @@ describe("route wrapper and error funnel", () => {
     const simple = await call(echo, { query: { id: 1 }, headers: { origin: "http://frontend.test" } });
     expect(simple.headers.get("access-control-allow-origin")).toBe("http://frontend.test");
     const exposed = simple.headers.get("access-control-expose-headers")?.split(/,\s*/) ?? [];
-    expect(exposed).toEqual(expect.arrayContaining(["Retry-After", "Idempotent-Replayed", "Content-Disposition"]));
+    expect(exposed).toEqual(
+      expect.arrayContaining(["Retry-After", "Idempotent-Replayed", "Content-Disposition", "X-Statement-Lines"]),
+    );
   });
 });
