@@ -57,7 +57,11 @@ export function applyLegs(
   }
   if (release) {
     const w = wallets.get(release.userId);
-    if (w) w.heldPaise -= release.amountPaise;
+    if (w) {
+      w.heldPaise -= release.amountPaise;
+      // readLimitedHeld counted the hold while it was still active; released, it is spent, not held.
+      if (release.countsAsSpending && w.limitHeldPaise > 0) w.limitHeldPaise -= release.amountPaise;
+    }
   }
   const deltas = new Map<number, WalletDelta>();
   const lines: PlannedLine[] = [];

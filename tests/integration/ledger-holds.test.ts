@@ -185,6 +185,15 @@ describe("holds", () => {
     expect(await wallet(u.id)).toEqual({ b: 6_000_000 - 500 - 5_000_000, h: 0 });
   });
 
+  it("a capture that re-checks the limits does not count its own hold as still held", async () => {
+    const u = await createTestUser();
+    await fundWallet(u.id, 3_000_000);
+    const hold = await holdFor(u.id, 2_000_000); // ₹20,000 of the ₹25,000 day
+    const posting = { ...payoutPosting(u.id, 2_000_000), enforceLimits: true };
+    await captureHold({ holdId: hold.id, amountPaise: paise(2_000_000), posting });
+    expect((await getLimitsSummary(u.id)).daily).toMatchObject({ usedPaise: 2_000_000, heldPaise: 0 });
+  });
+
   it("capture racing void: exactly one wins", async () => {
     for (let i = 0; i < 10; i++) {
       const u = await createTestUser();
