@@ -45,13 +45,18 @@ export type StatementHead = {
 /** The head plus the wallet_seq range of its lines: (afterSeq, lastSeq]. */
 export type StatementPlan = { head: StatementHead; userId: number; afterSeq: number; lastSeq: number };
 
-/** The wallet's last line created before `instant`: its closing balance and sequence number. */
+/**
+ * The wallet's last line created before `instant`: its closing balance and sequence number. Ordered by
+ * (created_at, id), which idx_user_date holds (InnoDB appends the primary key), so it is one index
+ * step; (created_at, wallet_seq) sorted every line of the wallet first (46 ms at 50,000 lines, against
+ * 0.5 ms). A wallet's ids rise with its seq: its lines are inserted in seq order under its lock.
+ */
 async function lastLineBefore(db: Database, userId: number, instant: Date) {
   const [row] = await db
     .select({ closing: transactions.closingBalance, seq: transactions.walletSeq })
     .from(transactions)
     .where(and(eq(transactions.userId, userId), lt(transactions.createdAt, instant)))
-    .orderBy(desc(transactions.createdAt), desc(transactions.walletSeq))
+    .orderBy(desc(transactions.createdAt), desc(transactions.id))
     .limit(1);
   return row;
 }
@@ -77,7 +82,10 @@ export async function planStatement(
   if (end.getTime() - start.getTime() > MAX_DAYS * 86_400_000) {
     throw new AppError("BAD_REQUEST", `A statement covers at most ${MAX_DAYS} days; narrow the range.`);
   }
-  const [before, last] = await Promise.all([lastLineBefore(db, userId, start), lastLineBefore(db, userId, end)]);
+  // The range's end first: a line committed between the two reads then lands after `before` (no lines,
+  // for a range that starts in the future), never inside a range it does not belong to.
+  const last = await lastLineBefore(db, userId, end);
+  const before = await lastLineBefore(db, userId, start);
   const afterSeq = before?.seq ?? 0;
   const lastSeq = Math.max(afterSeq, last?.seq ?? 0);
   const lineCount = lastSeq - afterSeq;
