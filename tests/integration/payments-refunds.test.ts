@@ -7,15 +7,22 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { and, eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { auditLogs, paymentRefunds, payments, postings as postingsTable, users } from "../../db/schema/index.js";
+import {
+  auditLogs,
+  paymentRefunds,
+  payments,
+  postings as postingsTable,
+  users,
+  walletHolds,
+} from "../../db/schema/index.js";
 import { db, pool } from "../../lib/db/index.js";
-import { createHold, getLimitsSummary, post, sweepExpiredHolds } from "../../lib/ledger/index.js";
+import { createHold, getLimitsSummary, post, sweepExpiredHolds, voidHold } from "../../lib/ledger/index.js";
 import { paise } from "../../lib/money/index.js";
 import { refundHoldReference } from "../../lib/payments/settle-refund.js";
 import { syncRefund } from "../../lib/payments/sync-refund.js";
 import { redis } from "../../lib/redis.js";
 import { createTestUser, type TestUser } from "../helpers/factories.js";
-import { expectLedgerClean, testRef } from "../helpers/ledger.js";
+import { expectLedgerClean, fundWallet, testRef } from "../helpers/ledger.js";
 import {
   auditActions,
   type Body,
@@ -153,6 +160,27 @@ describe("admin refunds", () => {
     await pool.query(repair);
     expect((await paymentRow(id)).transactionId).toBe(linked);
     expect((await refund(id, 2_000)).status).toBe(202);
+  });
+
+  it("migration 0015 stops an orphaned refund hold (no refund row) from counting against the debit limits", async () => {
+    const user = await createTestUser();
+    await fundWallet(user.id, 3_000_000);
+    // As the code before 0013 left it: a refund's hold, reserved, its refund row never written.
+    const orphan = await createHold({
+      userId: user.id,
+      amountPaise: paise(2_500_000),
+      reference: refundHoldReference(`NXR-orphan-${randomUUID()}`),
+      expiresAt: new Date(Date.now() + 60_000),
+      reason: "refund",
+      enforceLimits: false,
+    });
+    await db.update(walletHolds).set({ limitsEnforced: true }).where(eq(walletHolds.id, orphan.id));
+    expect((await getLimitsSummary(user.id)).daily.remainingPaise).toBe(0);
+    const repair = readFileSync(new URL("../../drizzle/0015_refund_holds_by_reference.sql", import.meta.url), "utf8");
+    await pool.query(repair);
+    expect((await getLimitsSummary(user.id)).daily).toMatchObject({ heldPaise: 0, remainingPaise: 2_500_000 });
+    await voidHold({ holdId: orphan.id, reason: "test over" }); // not left for other files' sweeps
+    await expectLedgerClean();
   });
 
   it("partial refunds that add up to the amount mark it refunded (₹1.01 + ₹9.04 of ₹10.05, exact decimals)", async () => {
