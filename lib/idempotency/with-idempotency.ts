@@ -61,6 +61,12 @@ export type IdempotencyOptions = {
    * first round trip, does without it.
    */
   recordFirst?: boolean;
+  /**
+   * The route commits its record before its work ends (a PhonePe call follows: top-ups, refunds). While
+   * another request holds the key's lock, that record is not yet an answer — replaying it would rebuild
+   * the answer by calling PhonePe beside the running request — so a repeat then gets 409.
+   */
+  recordedBeforeDone?: boolean;
 };
 
 /**
@@ -103,8 +109,9 @@ export async function withIdempotency(
   }
   if (state[0] === "hit") return answer(parseCached(state[1]), hash, true);
   if (state[0] === "busy") {
-    // The holder may have finished while its cache write failed: the durable record decides.
-    const record = await findIdempotencyRecord(db, scope.userId, scope.key);
+    // The holder may have finished while its cache write failed: the durable record decides (when the
+    // record is written only with the finished effect).
+    const record = options.recordedBeforeDone ? null : await findIdempotencyRecord(db, scope.userId, scope.key);
     if (record) return answer(await fromRecord(record, hash, options.reload), hash, true);
     throw new AppError("REQUEST_IN_PROGRESS", "A request with this Idempotency-Key is still being processed.", {
       headers: { "retry-after": "1" },
@@ -184,8 +191,10 @@ export async function withIdempotency(
       logger.error({ userId: scope.userId }, "idempotency: a run without a claimed record repeated a recorded key");
     }
     // The answer is durable already; caching it must not delay the response (a retry arriving before
-    // the cache is written finds the lock, then the MySQL record, and replays from there).
-    afterResponse(finish(cached, true));
+    // the cache is written finds the lock, then the MySQL record, and replays from there). A route whose
+    // record precedes its answer would give such a retry 409 instead, so it caches before answering.
+    if (options.recordedBeforeDone) await finish(cached);
+    else afterResponse(finish(cached, true));
     return json(result.body, result.status);
   } finally {
     // Transient failure (or a bug): nothing final was recorded, so free the key for a retry.

@@ -129,6 +129,6 @@ export async function initiatePayment(input: InitiateInput): Promise<Response> {
       });
       return { status: 201, body: await startCheckout(paymentId) };
     },
-    { reload, alongside: input.rateLimit },
+    { reload, alongside: input.rateLimit, recordedBeforeDone: true },
   );
 }

@@ -134,6 +134,6 @@ export async function refundPayment(input: RefundInput): Promise<Response> {
       if (!refund) throw new AppError("NOT_FOUND", "Refund not found.");
       return { status: 202, body: toRefundResponse(refund) };
     },
-    { reload, alongside: input.rateLimit, recordFirst: true },
+    { reload, alongside: input.rateLimit, recordFirst: true, recordedBeforeDone: true },
   );
 }

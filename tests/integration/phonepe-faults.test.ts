@@ -121,6 +121,23 @@ describe("429 / 500 / timeouts", () => {
     expect(await balanceOf(user.id)).toBe(13_000);
   });
 
+  it("a repeat while the first top-up still waits on PhonePe gets 409 and calls PhonePe no more", async () => {
+    const user = await createTestUser();
+    // The first pay call hangs past our 2 s timeout; the first request then retries it.
+    await simConfig({ timeoutMs: 2_600, faults: { pay: { mode: "timeout", count: 1 } } });
+    const first = initiate(user, 15_000, "inflight-key");
+    await waitFor(async () => (await callsTo("pay")) >= 1, 5000, "the first pay call");
+    // The payment row and the key's record are committed already; the answer is not.
+    const repeat = await initiate(user, 15_000, "inflight-key");
+    expect([repeat.status, repeat.body.error?.code]).toEqual([409, "REQUEST_IN_PROGRESS"]);
+    const done = await first;
+    expect(done.status).toBe(201);
+    expect(await callsTo("pay")).toBe(2); // the first request's two tries, none from the repeat
+    // Its answer was cached before it was sent, so a repeat right after it replays (no 409 window).
+    const later = await initiate(user, 15_000, "inflight-key");
+    expect([later.status, later.headers.get("idempotent-replayed"), later.body]).toEqual([201, "true", done.body]);
+  });
+
   it("PhonePe down for pay → 502 and nothing half-done; the same Idempotency-Key later resumes the SAME order", async () => {
     const user = await createTestUser();
     await simConfig({ faults: { pay: { mode: 503, count: 99 } } });
