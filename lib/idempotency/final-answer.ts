@@ -14,6 +14,9 @@ export const FINAL_ERROR_CODES = new Set<ErrorCode>([
   "FORBIDDEN",
   "KYC_REQUIRED",
   "NOT_FOUND",
+  // A state the request cannot change (e.g. "at most N paise can still be refunded"): final like any
+  // business rejection, even if the state moves later — a new key is a new request.
+  "CONFLICT",
   "INSUFFICIENT_FUNDS",
   "LIMIT_EXCEEDED",
 ]);

@@ -197,6 +197,26 @@ describe("admin refunds", () => {
     await expectLedgerClean();
   });
 
+  it("a refund refused for want of refundable money stays refused for its key (a business rejection is final)", async () => {
+    const { id } = await paidTopUp(10_000);
+    await simConfig({ refundOutcome: "pending" });
+    const first = await refund(id, 6_000);
+    expect(first.status).toBe(202);
+    const key = `over-${randomUUID()}`;
+    const refused = await refund(id, 6_000, admin, key);
+    expect([refused.status, refused.body.error?.code]).toEqual([409, "CONFLICT"]);
+    // The money it wanted becomes refundable again; its key still answers as the first time.
+    await sim(`/refunds/${first.body.refundId}/fail`);
+    await waitFor(async () => (await refundRow(first.body.refundId))?.status === "failed", 5000, "first refund failed");
+    const again = await refund(id, 6_000, admin, key);
+    expect([again.status, again.body.error?.code, again.headers.get("idempotent-replayed")]).toEqual([
+      409,
+      "CONFLICT",
+      "true",
+    ]);
+    expect((await refund(id, 6_000)).status).toBe(202); // a new key is a new request
+  });
+
   it("a refund PhonePe fails releases the hold and leaves the wallet as it was", async () => {
     const { user, id } = await paidTopUp(9_000);
     await simConfig({ refundOutcome: "failed" });
