@@ -2,7 +2,7 @@
  * Queries on `idempotency_keys`, the durable half of idempotency. Each takes the db/tx first so the
  * insert can run inside the posting's own transaction (the ledger's `beforeLocks` hook).
  */
-import { and, eq, lt } from "drizzle-orm";
+import { and, eq, isNull, lt } from "drizzle-orm";
 import { idempotencyKeys } from "../../db/schema/index.js";
 import { affectedRows, type Database } from "../db/index.js";
 
@@ -45,6 +45,29 @@ export function idempotencyRecordStatement(
   const expiresAt = new Date(now.getTime() + IDEMPOTENCY_RETENTION_MS);
   const { userId, idemKey, requestHash, statusCode, responseBody, resourceRef } = record;
   return { sql: INSERT_SQL, params: [userId, idemKey, requestHash, statusCode, responseBody, resourceRef, expiresAt] };
+}
+
+/**
+ * Stores the finished answer on a record that was written before it (a route whose record precedes
+ * its PhonePe call), so a replay after Redis lost its copy repeats that answer instead of rebuilding
+ * it from today's state. Only a record without a body is touched.
+ */
+export async function completeIdempotencyRecord(
+  db: Database,
+  userId: number,
+  idemKey: string,
+  responseBody: string,
+): Promise<void> {
+  await db
+    .update(idempotencyKeys)
+    .set({ responseBody })
+    .where(
+      and(
+        eq(idempotencyKeys.userId, userId),
+        eq(idempotencyKeys.idemKey, idemKey),
+        isNull(idempotencyKeys.responseBody),
+      ),
+    );
 }
 
 export async function findIdempotencyRecord(

@@ -19,6 +19,7 @@ import { logger } from "../log.js";
 import { redisUnavailable } from "../redis.js";
 import { answer, type Cached, FINAL_ERROR_CODES, fromRecord, parseCached, rejection } from "./final-answer.js";
 import {
+  completeIdempotencyRecord,
   findIdempotencyRecord,
   type IdempotencyRecord,
   idempotencyRecordStatement,
@@ -193,12 +194,23 @@ export async function withIdempotency(
     // The answer is durable already; caching it must not delay the response (a retry arriving before
     // the cache is written finds the lock, then the MySQL record, and replays from there). A route whose
     // record precedes its answer would give such a retry 409 instead, so it caches before answering.
-    if (options.recordedBeforeDone) await finish(cached);
-    else afterResponse(finish(cached, true));
+    if (options.recordedBeforeDone) {
+      if (recorded) await completeRecord(scope, result.body);
+      await finish(cached);
+    } else afterResponse(finish(cached, true));
     return json(result.body, result.status);
   } finally {
     // Transient failure (or a bug): nothing final was recorded, so free the key for a retry.
     if (!released) await finish(null);
+  }
+}
+
+/** The first answer onto its early record; on failure a replay rebuilds it by reference instead. */
+async function completeRecord(scope: IdempotencyScope, body: unknown): Promise<void> {
+  try {
+    await completeIdempotencyRecord(db, scope.userId, scope.key, JSON.stringify(body));
+  } catch (error) {
+    logger.warn({ err: error }, "idempotency: could not store the answer on its record");
   }
 }
 

@@ -197,6 +197,19 @@ describe("admin refunds", () => {
     await expectLedgerClean();
   });
 
+  it("a replay after Redis lost its copy repeats the first answer, not the refund's state today", async () => {
+    const { id } = await paidTopUp(7_000);
+    await simConfig({ refundOutcome: "pending" });
+    const key = `rf-${randomUUID()}`;
+    const first = await refund(id, 7_000, admin, key);
+    expect([first.status, first.body.status]).toEqual([202, "pending"]);
+    await sim(`/refunds/${first.body.refundId}/complete`);
+    await waitFor(async () => (await refundRow(first.body.refundId))?.status === "completed", 5000, "completed");
+    await redis.del(...(await redis.keys(`idem:${admin.id}:*`)));
+    const replay = await refund(id, 7_000, admin, key);
+    expect([replay.status, replay.headers.get("idempotent-replayed"), replay.body]).toEqual([202, "true", first.body]);
+  });
+
   it("a refund refused for want of refundable money stays refused for its key (a business rejection is final)", async () => {
     const { id } = await paidTopUp(10_000);
     await simConfig({ refundOutcome: "pending" });
