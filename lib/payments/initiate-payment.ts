@@ -44,14 +44,16 @@ function storedRedirect(gatewayResponse: string | null): string | null {
   }
 }
 
+const refused = (cause?: unknown) =>
+  new AppError("PAYMENT_PROVIDER_ERROR", "PhonePe could not create this payment; start a new top-up.", { cause });
+
 /** Opens (or resumes) the PhonePe order of a payment row and returns the 201 body. */
 async function startCheckout(paymentId: number) {
   const payment = await findPayment(db, paymentId);
   if (!payment?.phonepeMerchantTransactionId) throw new AppError("NOT_FOUND", "Payment not found.");
   const known = storedRedirect(payment.gatewayResponse);
   if (known) return toInitiateResponse(payment, known);
-  if (payment.status !== "pending")
-    throw new AppError("PAYMENT_PROVIDER_ERROR", "PhonePe could not create this payment.");
+  if (payment.status !== "pending") throw refused();
   const merchantOrderId = payment.phonepeMerchantTransactionId;
   try {
     const res = await createPayment({
@@ -74,8 +76,10 @@ async function startCheckout(paymentId: number) {
     return toInitiateResponse({ ...payment, expiresAt }, res.redirectUrl);
   } catch (error) {
     if (error instanceof PhonePeInvalidRequestError && !/DUPLICATE/i.test(error.code ?? "")) {
-      // Definitive rejection: the order does not exist at PhonePe, so the row can close now.
+      // Definitive rejection: the order does not exist at PhonePe, so the row can close now, and the
+      // answer is the one every retry of this key will get (not "please retry").
       await markUnpaid(payment, "failed", error.code ?? "REJECTED", null);
+      throw refused(error);
     }
     // Ambiguous outcomes leave the row pending: the reconciler asks PhonePe and settles it.
     logger.warn({ paymentId, err: error }, "payments: PhonePe pay call failed");

@@ -18,6 +18,7 @@ async function withFault(target: FaultTarget, work: () => Promise<Response> | Re
     await new Promise((r) => setTimeout(r, sim.config.timeoutMs));
     return res;
   }
+  if (fault === 400) return pgError(400, "BAD_REQUEST", "Request refused (injected)");
   if (fault === 429) return pgError(429, "TOO_MANY_REQUESTS", "Too many requests");
   if (fault) return pgError(fault, "INTERNAL_SERVER_ERROR", "Something went wrong");
   return work();

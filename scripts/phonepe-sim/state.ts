@@ -1,8 +1,11 @@
 /** In-memory state and fault knobs of the PhonePe simulator (one per process; dev/test only). */
 
-export type FaultMode = 429 | 500 | 503 | "timeout";
+export type FaultMode = 400 | 429 | 500 | 503 | "timeout";
 export type FaultTarget = "token" | "pay" | "status" | "refund" | "refundStatus";
-/** `timeout` on a POST processes the request and then withholds the answer: the ambiguous case. */
+/**
+ * `timeout` on a POST processes the request and then withholds the answer: the ambiguous case. `400`
+ * refuses it outright (PhonePe's BAD_REQUEST): the definitive case.
+ */
 export type Fault = { mode: FaultMode; count: number };
 
 export type SimConfig = {

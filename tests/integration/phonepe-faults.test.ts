@@ -3,7 +3,10 @@
  * mid-flow, 429 and 500 answers, timeouts whose request did take effect — never lost or double money.
  * Plus the webhook-authorization primitive (test vector, constant-time compare on equal lengths).
  */
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { payments } from "../../db/schema/index.js";
+import { db } from "../../lib/db/index.js";
 import { env } from "../../lib/env.js";
 import {
   getOrderStatus,
@@ -136,6 +139,19 @@ describe("429 / 500 / timeouts", () => {
     // Its answer was cached before it was sent, so a repeat right after it replays (no 409 window).
     const later = await initiate(user, 15_000, "inflight-key");
     expect([later.status, later.headers.get("idempotent-replayed"), later.body]).toEqual([201, "true", done.body]);
+  });
+
+  it("PhonePe refusing the order closes the payment, and every retry of the key gets the same answer", async () => {
+    const user = await createTestUser();
+    await simConfig({ faults: { pay: { mode: 400, count: 1 } } });
+    const first = await initiate(user, 16_000, "refused-key");
+    expect([first.status, first.body.error?.code]).toEqual([502, "PAYMENT_PROVIDER_ERROR"]);
+    expect(first.body.error.message).toMatch(/could not create this payment; start a new top-up/);
+    const [row] = await db.select().from(payments).where(eq(payments.userId, user.id));
+    expect(row?.status).toBe("failed");
+    const again = await initiate(user, 16_000, "refused-key");
+    expect([again.status, again.body.error?.message]).toEqual([502, first.body.error.message]);
+    expect(await callsTo("pay")).toBe(1); // a retry does not ask PhonePe again
   });
 
   it("PhonePe down for pay → 502 and nothing half-done; the same Idempotency-Key later resumes the SAME order", async () => {
