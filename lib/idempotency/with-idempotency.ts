@@ -99,6 +99,9 @@ export async function withIdempotency(
     state = await beginGate(keys, token);
   } catch (error) {
     await gate.catch(() => {});
+    // The gate may have taken the lock before its answer was lost (a timeout is not retried): give back
+    // a lock that may be ours, or every retry would meet 409 for the lock's 30 s. Off the answer's path.
+    afterResponse(finishGate(keys, token, null).catch(() => {}));
     throw redisUnavailable(1, error);
   }
   try {

@@ -1,7 +1,8 @@
 /**
  * The Upstash transport between lib/redis and the real bridge, through a loopback proxy that can
  * (a) run a command on Redis and then drop the connection without answering — the transport retries,
- * so the command runs twice — and (b) answer an error. This file's module graph builds lib/redis
+ * so the command runs twice — (b) run it and answer only after the transport timed out (no retry),
+ * and (c) answer an error. This file's module graph builds lib/redis
  * against the proxy.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -10,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const upstream = process.env.UPSTASH_REDIS_REST_URL as string;
 /** What the proxy does with the next request whose body contains `marker`. */
-let fault: { marker: string; action: "run-then-drop" | "answer-401" } | null = null;
+let fault: { marker: string; action: "run-then-drop" | "run-then-stall" | "answer-401" } | null = null;
 const seen: string[] = [];
 
 async function forward(req: IncomingMessage, res: ServerResponse) {
@@ -35,6 +36,12 @@ async function forward(req: IncomingMessage, res: ServerResponse) {
     req.socket.destroy(); // it ran; the answer is lost
     return;
   }
+  if (hit?.action === "run-then-stall") {
+    // It ran; the answer comes after the transport's 3 s timeout (which is not retried).
+    await new Promise((r) => setTimeout(r, 3_500));
+    req.socket.destroy();
+    return;
+  }
   res.writeHead(answer.status, { "content-type": "application/json" });
   res.end(text);
 }
@@ -44,6 +51,7 @@ const proxy = createServer((req, res) => {
 });
 
 type Lib = {
+  afterResponseSettled: typeof import("../../lib/after-response.js").afterResponseSettled;
   withIdempotency: typeof import("../../lib/idempotency/index.js").withIdempotency;
   redis: typeof import("../../lib/redis.js").redis;
 };
@@ -52,11 +60,12 @@ let lib: Lib;
 beforeAll(async () => {
   await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
   process.env.UPSTASH_REDIS_REST_URL = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-  const [{ withIdempotency }, { redis }] = await Promise.all([
+  const [{ withIdempotency }, { redis }, { afterResponseSettled }] = await Promise.all([
     import("../../lib/idempotency/index.js"),
     import("../../lib/redis.js"),
+    import("../../lib/after-response.js"),
   ]);
-  lib = { withIdempotency, redis };
+  lib = { afterResponseSettled, withIdempotency, redis };
 });
 
 afterAll(async () => {
@@ -91,6 +100,27 @@ describe("Upstash transport faults", () => {
       },
     );
     expect([again.status, again.headers.get("idempotent-replayed"), runs]).toEqual([201, "true", 1]);
+  });
+
+  it("a gate that timed out after it took the lock gives the lock back: the retry runs instead of 409", async () => {
+    fault = { marker: "'NX'", action: "run-then-stall" };
+    let runs = 0;
+    const call = () =>
+      lib.withIdempotency(
+        {
+          userId: 981_000 + (process.pid % 1000),
+          key: `stall-${process.pid}`,
+          request: { method: "POST", path: "/api/x", body: { n: 2 } },
+        },
+        async () => {
+          runs++;
+          return { status: 201, body: { ok: true } };
+        },
+      );
+    await expect(call()).rejects.toMatchObject({ code: "SERVICE_UNAVAILABLE" });
+    await lib.afterResponseSettled(); // the release is sent off the answer's path
+    const retry = await call();
+    expect([retry.status, runs]).toEqual([201, 1]);
   });
 
   it("an error answer names the command, never its keys or values", async () => {
