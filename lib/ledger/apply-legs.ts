@@ -5,7 +5,7 @@
  */
 
 import { AppError } from "../http/errors.js";
-import { assertCanSendP2p, checkLimits, type Movement } from "../limits/check-limits.js";
+import { assertCanSendP2p, balanceCapExceeded, checkLimits, type Movement } from "../limits/check-limits.js";
 import { tierFor } from "../limits/config.js";
 import { formatRupees, type Paise } from "../money/index.js";
 import type { LockedWallet, Peeked } from "./lock-wallets.js";
@@ -66,6 +66,8 @@ export function applyLegs(
   const deltas = new Map<number, WalletDelta>();
   const lines: PlannedLine[] = [];
   const late = new Map<number, LateWallet>();
+  /** Per early wallet, the highest closing of its credit lines (each line records the cap it kept). */
+  const peakPaise = new Map<number, number>();
   let d = 0;
   let c = 0;
   for (const leg of input.walletLegs) {
@@ -103,6 +105,8 @@ export function applyLegs(
     w.balancePaise += isDebit ? -leg.amountPaise : leg.amountPaise;
     w.seq += 1;
     if (w.balancePaise < 0) throw insufficient(leg.amountPaise);
+    const capPaise = !isDebit && enforce ? tierFor(w.kycStatus).maxBalancePaise : null;
+    if (capPaise !== null) peakPaise.set(w.id, Math.max(peakPaise.get(w.id) ?? 0, w.balancePaise));
     const delta = deltas.get(w.id) ?? blankDelta(w.id);
     if (isDebit) {
       delta.debitPaise += leg.amountPaise;
@@ -118,7 +122,7 @@ export function applyLegs(
       openingPaise: opening,
       closingPaise: w.balancePaise,
       seq: w.seq,
-      balanceCapPaise: !isDebit && enforce ? tierFor(w.kycStatus).maxBalancePaise : null,
+      balanceCapPaise: capPaise,
       late: false,
     });
   }
@@ -135,6 +139,11 @@ export function applyLegs(
         // Held money that counts against the limits counts as spent, as when the hold was placed
         // (create-hold.ts); lock-wallets' readLimitedHeld read it under the lock.
         checkLimits(w, w.usage, { ...delta, heldPaise: w.limitHeldPaise });
+        // The cap holds at every credit line, as its balance_cap records and the verifier checks — not
+        // only after the posting's last leg of the wallet (that one is checked just above, after the
+        // loading caps, whose message comes first).
+        const tier = tierFor(w.kycStatus);
+        if ((peakPaise.get(w.id) ?? 0) > tier.maxBalancePaise) throw balanceCapExceeded(tier);
       } catch (error) {
         throw relabel(error, input, w.id);
       }

@@ -106,9 +106,13 @@ export function checkLimits(subject: LimitSubject, usage: WindowUsage, movement:
       throw exceeded("Financial-year wallet loading limit", tier.yearlyCreditPaise, usage.fy.creditPaise, c);
   }
   if (movement.balanceAfterCreditPaise !== null && movement.balanceAfterCreditPaise > tier.maxBalancePaise) {
-    throw new AppError(
-      "LIMIT_EXCEEDED",
-      `Wallet balance limit of ₹${formatRupees(tier.maxBalancePaise)} for this KYC level would be exceeded.`,
-    );
+    throw balanceCapExceeded(tier);
   }
+}
+
+export function balanceCapExceeded(tier: TierLimits): AppError {
+  return new AppError(
+    "LIMIT_EXCEEDED",
+    `Wallet balance limit of ₹${formatRupees(tier.maxBalancePaise)} for this KYC level would be exceeded.`,
+  );
 }

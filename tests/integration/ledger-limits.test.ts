@@ -128,6 +128,24 @@ describe("limits", () => {
     });
   });
 
+  it("the balance cap holds at every line, not only after a posting's last leg of the wallet", async () => {
+    const u = await createTestUser();
+    await topup(u.id, 19_900_000); // ₹1,99,000 of the ₹2,00,000 cap
+    const leg = { userId: u.id, amountPaise: paise(200_000), transactionType: "deposit", ledgerType: "TopIn" } as const;
+    // Credited past the cap, then debited back under it: the first line would close at ₹2,01,000.
+    await expect(
+      post({
+        reference: testRef("OVER"),
+        kind: "topup",
+        walletLegs: [
+          { ...leg, direction: "credit" },
+          { ...leg, direction: "debit" },
+        ],
+        systemLegs: [],
+      }),
+    ).rejects.toMatchObject({ code: "LIMIT_EXCEEDED", message: expect.stringContaining("balance limit") });
+  });
+
   it("admin adjustments skip the checks (and record NULL cap, so the verifier does not flag them) but still count", async () => {
     const u = await createTestUser({ kycStatus: "pending" });
     await fundWallet(u.id, 5_000_000); // over the small-PPI cap, on purpose (e.g. a distributor deposit before KYC)
