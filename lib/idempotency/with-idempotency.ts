@@ -168,6 +168,10 @@ export async function withIdempotency(
    */
   const replayDurable = async (record: IdempotencyRecord): Promise<Response> => {
     const cached = await fromRecord(record, hash, options.reload);
+    // An early record answered for the first time here (its first run failed after committing it):
+    // this rebuilt body is now the key's answer, kept for replays after Redis's copy is gone.
+    if (options.recordedBeforeDone && record.responseBody === null && cached.b !== undefined)
+      await completeRecord(scope, cached.b);
     await finish(cached);
     return answer(cached, hash, true);
   };

@@ -14,6 +14,7 @@ import {
   verifyWebhookAuthorization,
   webhookAuthorization,
 } from "../../lib/phonepe/index.js";
+import { redis } from "../../lib/redis.js";
 import { createTestUser } from "../helpers/factories.js";
 import {
   balanceOf,
@@ -152,6 +153,22 @@ describe("429 / 500 / timeouts", () => {
     const again = await initiate(user, 16_000, "refused-key");
     expect([again.status, again.body.error?.message]).toEqual([502, first.body.error.message]);
     expect(await callsTo("pay")).toBe(1); // a retry does not ask PhonePe again
+  });
+
+  it("a top-up first answered on its retry keeps that answer for replays after Redis lost its copy", async () => {
+    const user = await createTestUser();
+    await simConfig({ faults: { pay: { mode: 503, count: 99 } } });
+    expect((await initiate(user, 17_000, "late-answer-key")).status).toBe(502);
+    await simConfig({ reset: true });
+    const answered = await initiate(user, 17_000, "late-answer-key"); // resumes the order: the key's answer
+    expect(answered.status).toBe(201);
+    await redis.del(...(await redis.keys(`idem:${user.id}:*`)));
+    const replay = await initiate(user, 17_000, "late-answer-key");
+    expect([replay.status, replay.headers.get("idempotent-replayed"), replay.body]).toEqual([
+      201,
+      "true",
+      answered.body,
+    ]);
   });
 
   it("PhonePe down for pay → 502 and nothing half-done; the same Idempotency-Key later resumes the SAME order", async () => {
