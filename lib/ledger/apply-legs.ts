@@ -5,7 +5,7 @@
  */
 
 import { AppError } from "../http/errors.js";
-import { assertCanSendP2p, balanceCapExceeded, checkLimits, type Movement } from "../limits/check-limits.js";
+import { assertCanSendP2p, checkLimits, type Movement } from "../limits/check-limits.js";
 import { tierFor } from "../limits/config.js";
 import { formatRupees, type Paise } from "../money/index.js";
 import type { LockedWallet, Peeked } from "./lock-wallets.js";
@@ -66,7 +66,7 @@ export function applyLegs(
   const deltas = new Map<number, WalletDelta>();
   const lines: PlannedLine[] = [];
   const late = new Map<number, LateWallet>();
-  /** Per early wallet, the highest closing of its credit lines (each line records the cap it kept). */
+  /** Per early wallet, the highest closing of its credit lines. */
   const peakPaise = new Map<number, number>();
   let d = 0;
   let c = 0;
@@ -105,8 +105,7 @@ export function applyLegs(
     w.balancePaise += isDebit ? -leg.amountPaise : leg.amountPaise;
     w.seq += 1;
     if (w.balancePaise < 0) throw insufficient(leg.amountPaise);
-    const capPaise = !isDebit && enforce ? tierFor(w.kycStatus).maxBalancePaise : null;
-    if (capPaise !== null) peakPaise.set(w.id, Math.max(peakPaise.get(w.id) ?? 0, w.balancePaise));
+    if (!isDebit) peakPaise.set(w.id, Math.max(peakPaise.get(w.id) ?? 0, w.balancePaise));
     const delta = deltas.get(w.id) ?? blankDelta(w.id);
     if (isDebit) {
       delta.debitPaise += leg.amountPaise;
@@ -122,7 +121,7 @@ export function applyLegs(
       openingPaise: opening,
       closingPaise: w.balancePaise,
       seq: w.seq,
-      balanceCapPaise: capPaise,
+      balanceCapPaise: !isDebit && enforce ? tierFor(w.kycStatus).maxBalancePaise : null,
       late: false,
     });
   }
@@ -132,18 +131,15 @@ export function applyLegs(
     if (w.heldPaise < 0) throw new AppError("CONFLICT", "Hold release exceeds the wallet's held balance.");
     // Available = balance − held: money reserved by a hold cannot be spent twice.
     if (delta.debitPaise > 0 && w.balancePaise < w.heldPaise) throw insufficient(delta.debitPaise);
-    const credited = input.walletLegs.some((l) => l.userId === w.id && l.direction === "credit");
-    delta.balanceAfterCreditPaise = credited ? w.balancePaise : null;
+    // The cap holds at every credit line (each records it as balance_cap, and the verifier checks
+    // each), not only after the posting's last leg of the wallet: the highest one is what checkLimits
+    // holds against the cap.
+    delta.balanceAfterCreditPaise = peakPaise.get(w.id) ?? null;
     if (enforce) {
       try {
         // Held money that counts against the limits counts as spent, as when the hold was placed
         // (create-hold.ts); lock-wallets' readLimitedHeld read it under the lock.
         checkLimits(w, w.usage, { ...delta, heldPaise: w.limitHeldPaise });
-        // The cap holds at every credit line, as its balance_cap records and the verifier checks — not
-        // only after the posting's last leg of the wallet (that one is checked just above, after the
-        // loading caps, whose message comes first).
-        const tier = tierFor(w.kycStatus);
-        if ((peakPaise.get(w.id) ?? 0) > tier.maxBalancePaise) throw balanceCapExceeded(tier);
       } catch (error) {
         throw relabel(error, input, w.id);
       }

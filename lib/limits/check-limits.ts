@@ -30,7 +30,7 @@ export type Movement = {
   /** Credits that count as loading (refunds of the wallet's own money do not). */
   loadPaise: number;
   p2pOutPaise: number;
-  /** Balance after the posting, when it contains a credit (checked against the tier's cap). */
+  /** The highest balance a credit of the posting leaves, when it has one (checked against the tier's cap). */
   balanceAfterCreditPaise: number | null;
   /**
    * Money the wallet's active holds reserve: counted as already spent in the debit windows until each
@@ -106,13 +106,9 @@ export function checkLimits(subject: LimitSubject, usage: WindowUsage, movement:
       throw exceeded("Financial-year wallet loading limit", tier.yearlyCreditPaise, usage.fy.creditPaise, c);
   }
   if (movement.balanceAfterCreditPaise !== null && movement.balanceAfterCreditPaise > tier.maxBalancePaise) {
-    throw balanceCapExceeded(tier);
+    throw new AppError(
+      "LIMIT_EXCEEDED",
+      `Wallet balance limit of ₹${formatRupees(tier.maxBalancePaise)} for this KYC level would be exceeded.`,
+    );
   }
-}
-
-export function balanceCapExceeded(tier: TierLimits): AppError {
-  return new AppError(
-    "LIMIT_EXCEEDED",
-    `Wallet balance limit of ₹${formatRupees(tier.maxBalancePaise)} for this KYC level would be exceeded.`,
-  );
 }
