@@ -21,15 +21,13 @@ import { lockMore, lockWallets, OPEN_TX, type Peeked, readLimitedHeld } from "./
 import { withLedgerRetry } from "./retry.js";
 import type { PostedLine, PostingInput, PostingResult } from "./types.js";
 import { validatePosting } from "./validate.js";
-import { buildWrites, type Statement, sendWrites } from "./write-batch.js";
+import { buildWrites, sendWrites } from "./write-batch.js";
 
 export type PostOptions = {
   /** The caller already opened the transaction on `conn` and will commit it (hold capture). */
   inTransaction?: boolean;
   /** Held amount released in the same transaction (hold capture). */
   release?: HoldRelease;
-  /** Extra statements appended to the write batch. */
-  extra?: (postingId: number) => Statement[];
   /** Lock every wallet up front (the slow path that reports precise limit errors). */
   allEarly?: boolean;
 };
@@ -87,7 +85,6 @@ export async function postOnConnection(
     { lines, deltas, wallets: [...wallets.values()], late: lateWallets },
     { windows },
   );
-  if (options.extra) writes.push(...options.extra(postingId));
   if (input.trailingStatements) writes.push(...input.trailingStatements(postingId));
   const back = await sendWrites(conn, postingId, writes, !options.inTransaction);
   const posted: PostedLine[] = lines.map((l) => {

@@ -45,17 +45,23 @@ export async function captureHold(i: CaptureHoldInput): Promise<{ hold: Hold; po
         conn,
         // Limits were checked when the funds were reserved; the capture still records usage (when the
         // hold counted against them).
-        { ...i.posting, kind: "hold_capture", enforceLimits: i.posting.enforceLimits ?? false },
         {
-          inTransaction: true,
-          allEarly: true,
-          release: { userId: hold.userId, amountPaise: hold.amountPaise, countsAsSpending: hold.limitsEnforced },
-          extra: (postingId) => [
+          ...i.posting,
+          kind: "hold_capture",
+          enforceLimits: i.posting.enforceLimits ?? false,
+          // The hold's state change commits with the capture's posting.
+          trailingStatements: (postingId) => [
+            ...(i.posting.trailingStatements?.(postingId) ?? []),
             {
               sql: "UPDATE wallet_holds SET status = 'captured', captured_amount = ?, posting_id = ?, resolved_at = NOW(3) WHERE id = ? AND status = 'active'",
               params: [decimalFromPaise(i.amountPaise), postingId, hold.id],
             },
           ],
+        },
+        {
+          inTransaction: true,
+          allEarly: true,
+          release: { userId: hold.userId, amountPaise: hold.amountPaise, countsAsSpending: hold.limitsEnforced },
         },
       );
       await conn.query("COMMIT");
