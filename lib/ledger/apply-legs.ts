@@ -173,10 +173,17 @@ function insufficient(amount: number): AppError {
   return new AppError("INSUFFICIENT_FUNDS", `Insufficient available balance for ₹${formatRupees(amount as Paise)}.`);
 }
 
-/** A limit hit on the receiving side of a P2P transfer is reported as the recipient's. */
+/**
+ * A limit hit on the receiving side of a P2P transfer is reported as the recipient's, without its
+ * figures: the recipient's own message names their KYC level, cap and what they have loaded, which is
+ * theirs to know, not the sender's. Always LIMIT_EXCEEDED: KYC_REQUIRED would send the sender to a KYC
+ * flow that is not theirs.
+ */
 function relabel(error: unknown, input: PostingInput, userId: number): unknown {
   const receivesOnly = input.walletLegs.every((l) => l.userId !== userId || l.direction === "credit");
   if (input.kind === "p2p" && receivesOnly && error instanceof AppError)
-    return new AppError(error.code, `The recipient's wallet cannot accept this amount. ${error.message}`);
+    return new AppError("LIMIT_EXCEEDED", RECIPIENT_CANNOT_ACCEPT);
   return error;
 }
+
+export const RECIPIENT_CANNOT_ACCEPT = "The recipient's wallet cannot accept this amount.";

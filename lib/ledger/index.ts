@@ -3,7 +3,7 @@
  * "The ledger"). Everything other modules may use is exported here.
  */
 export { assertCanLoad, getLimitsSummary, type LimitsSummary } from "../limits/index.js";
-export { NO_ACTIVE_RECIPIENT } from "./apply-legs.js";
+export { NO_ACTIVE_RECIPIENT, RECIPIENT_CANNOT_ACCEPT } from "./apply-legs.js";
 export { closeLedgerPool } from "./connection.js";
 export { captureHold } from "./holds/capture-hold.js";
 export { createHold } from "./holds/create-hold.js";

@@ -4,7 +4,14 @@ import type { RowDataPacket } from "mysql2";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { users } from "../../db/schema/index.js";
 import { db, pool } from "../../lib/db/index.js";
-import { assertCanLoad, createHold, getLimitsSummary, post, voidHold } from "../../lib/ledger/index.js";
+import {
+  assertCanLoad,
+  createHold,
+  getLimitsSummary,
+  post,
+  RECIPIENT_CANNOT_ACCEPT,
+  voidHold,
+} from "../../lib/ledger/index.js";
 import { windowColumnsSql, windowsFromRow } from "../../lib/limits/windows.js";
 import { paise } from "../../lib/money/index.js";
 import { transfer } from "../../lib/wallet/transfer.js";
@@ -39,9 +46,10 @@ describe("limits", () => {
     await fundWallet(verified.id, 5_000_000);
     await expect(p2p(pending.id, verified.id, 100)).rejects.toMatchObject({ code: "KYC_REQUIRED" });
     // ₹10,000 small-PPI balance cap on the receiving side (already holds ₹50).
+    // The sender learns that the recipient cannot take it, not the recipient's cap or usage.
     await expect(p2p(verified.id, pending.id, 996_000)).rejects.toMatchObject({
       code: "LIMIT_EXCEEDED",
-      message: expect.stringContaining("recipient"),
+      message: RECIPIENT_CANNOT_ACCEPT,
     });
     // ₹10,000/month P2P to non-registered payees for full-KYC senders.
     const other = await createTestUser();
@@ -168,6 +176,12 @@ describe("limits", () => {
     await expect(assertCanLoad(old.id, paise(100))).rejects.toMatchObject({ code: "KYC_REQUIRED" });
     await holdFor(old.id, 1_000);
     await topup(oldVerified.id, 100);
+    // Sent to by someone else, the answer is the recipient's: not KYC_REQUIRED, which would send the
+    // sender to a KYC flow of their own, and not the recipient's KYC status or age.
+    await expect(p2p(oldVerified.id, old.id, 100)).rejects.toMatchObject({
+      code: "LIMIT_EXCEEDED",
+      message: RECIPIENT_CANNOT_ACCEPT,
+    });
   });
 
   it("windows are IST calendar day, month and financial year, on the database's clock", async () => {

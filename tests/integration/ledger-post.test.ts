@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { transactions } from "../../db/schema/index.js";
 import { db } from "../../lib/db/index.js";
-import { post, systemAccountBalance } from "../../lib/ledger/index.js";
+import { post, RECIPIENT_CANNOT_ACCEPT, systemAccountBalance } from "../../lib/ledger/index.js";
 import { paise } from "../../lib/money/index.js";
 import { createTestUser } from "../helpers/factories.js";
 import { balanceOf, closeDatabases, expectLedgerClean, fundWallet, p2p, testRef } from "../helpers/ledger.js";
@@ -75,13 +75,13 @@ describe("post()", () => {
     expect([await balanceOf(a.id), await balanceOf(b.id)]).toEqual([900, 100]);
   });
 
-  it("a late-locked (full-KYC) recipient at its ₹2,00,000 cap trips the batch guard and gets the precise error", async () => {
+  it("a late-locked (full-KYC) recipient at its ₹2,00,000 cap trips the batch guard and gets the recipient's error", async () => {
     const [a, rich] = [await createTestUser(), await createTestUser()];
     await fundWallet(a.id, 10_000);
     await fundWallet(rich.id, 19_999_000);
     await expect(p2p(a.id, rich.id, 1_001)).rejects.toMatchObject({
       code: "LIMIT_EXCEEDED",
-      message: expect.stringContaining("recipient"),
+      message: RECIPIENT_CANNOT_ACCEPT,
     });
     const ok = await p2p(a.id, rich.id, 1_000);
     expect(ok.lines[1]).toMatchObject({
