@@ -6,21 +6,29 @@ import { eq, sql } from "drizzle-orm";
 import { paymentRefunds } from "../../db/schema/payment-refunds.js";
 import { db } from "../db/index.js";
 import { logger } from "../log.js";
-import { createRefund, getRefundStatus, isPhonePeError, PhonePeInvalidRequestError } from "../phonepe/index.js";
+import {
+  createRefund,
+  getRefundStatus,
+  isNotFoundAtPhonePe,
+  isPhonePeError,
+  PhonePeInvalidRequestError,
+} from "../phonepe/index.js";
 import { findPayment, findRefund, isRefundOpen } from "./queries.js";
 import { nextCheckAt } from "./schedule.js";
 import { markRefundConfirmed, settleRefund } from "./settle-refund.js";
 
 /**
  * After a 4xx to a refund request: does PhonePe have a refund with this id? Yes → it is tracked by
- * status from now on (the reconciler settles it). Unreachable → not known either way: retry later.
+ * status from now on (the reconciler settles it). Only PhonePe saying "not found" makes it unknown; any
+ * other failure (unreachable, another 4xx, our credentials refused) is not known either way: retry later.
  */
 async function knownToPhonePe(merchantRefundId: string, refundId: number, now: Date): Promise<boolean> {
   try {
     await getRefundStatus(merchantRefundId);
   } catch (error) {
-    if (error instanceof PhonePeInvalidRequestError) return false;
+    if (isNotFoundAtPhonePe(error)) return false;
     if (!isPhonePeError(error)) throw error;
+    logger.warn({ refundId, err: error }, "payments: refund status unavailable after a refusal; will retry");
     await retryLater(refundId, now);
     return true;
   }

@@ -7,7 +7,7 @@
 import type { Payment } from "../../db/schema/payments.js";
 import { db } from "../db/index.js";
 import { logger } from "../log.js";
-import { getOrderStatus, isPhonePeError, type OrderStatus, PhonePeInvalidRequestError } from "../phonepe/index.js";
+import { getOrderStatus, isNotFoundAtPhonePe, isPhonePeError, type OrderStatus } from "../phonepe/index.js";
 import { creditPayment } from "./credit-payment.js";
 import { findPayment } from "./queries.js";
 import { EXPIRY_GRACE_MS, lateCheckAt, nextCheckAt } from "./schedule.js";
@@ -68,7 +68,7 @@ export async function syncPayment(paymentOrId: Payment | number, now = new Date(
   try {
     status = await getOrderStatus(payment.phonepeMerchantTransactionId as string);
   } catch (error) {
-    if (error instanceof PhonePeInvalidRequestError && error.code === "MERCHANT_ORDER_MAPPING_NOT_FOUND") {
+    if (isNotFoundAtPhonePe(error)) {
       // The pay call never reached PhonePe. Only after the order window can it be called failed.
       const expires = payment.expiresAt?.getTime() ?? 0;
       if (payment.status === "pending" && now.getTime() > expires)

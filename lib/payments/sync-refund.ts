@@ -4,7 +4,7 @@ import { paymentRefunds } from "../../db/schema/payment-refunds.js";
 import { db } from "../db/index.js";
 import { voidHoldByReference } from "../ledger/index.js";
 import { logger } from "../log.js";
-import { getRefundStatus, isPhonePeError, PhonePeInvalidRequestError } from "../phonepe/index.js";
+import { getRefundStatus, isNotFoundAtPhonePe, isPhonePeError } from "../phonepe/index.js";
 import { findRefund, isRefundOpen } from "./queries.js";
 import { nextCheckAt } from "./schedule.js";
 import { sendRefund } from "./send-refund.js";
@@ -46,7 +46,7 @@ export async function syncRefund(refundId: number, now = new Date()): Promise<vo
       .where(eq(paymentRefunds.id, refund.id));
     if (status.state === "CONFIRMED") await markRefundConfirmed(refund, now);
   } catch (error) {
-    if (error instanceof PhonePeInvalidRequestError) {
+    if (isNotFoundAtPhonePe(error)) {
       // PhonePe does not know the id although we thought it accepted: send it again (same id).
       await db.update(paymentRefunds).set({ providerAccepted: 0 }).where(eq(paymentRefunds.id, refund.id));
       await sendRefund(refund.id, now);

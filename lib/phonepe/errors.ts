@@ -62,6 +62,14 @@ export class PhonePeSignatureError extends PhonePeError {}
 
 export const isPhonePeError = (e: unknown): e is PhonePeError => e instanceof PhonePeError;
 
+/**
+ * True only when PhonePe says it has no such order or refund (`MERCHANT_ORDER_MAPPING_NOT_FOUND`, and
+ * the like for refunds, whose real code is not documented). Any other 4xx proves nothing about whether
+ * PhonePe knows the id, and treating it as "unknown" could fail a refund PhonePe is paying out.
+ */
+export const isNotFoundAtPhonePe = (e: unknown): boolean =>
+  e instanceof PhonePeInvalidRequestError && e.httpStatus === 400 && /_NOT_FOUND$/.test(e.code ?? "");
+
 /** Maps an HTTP error status to its class. */
 export function errorForStatus(status: number, message: string, code?: string, data?: unknown): PhonePeError {
   const options = { httpStatus: status, code, data };

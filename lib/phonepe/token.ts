@@ -8,7 +8,12 @@ import { createHash } from "node:crypto";
 import { env } from "../env.js";
 import { logger } from "../log.js";
 import { redis } from "../redis.js";
-import { errorForStatus, PhonePeConnectionError, PhonePeInvalidResponseError } from "./errors.js";
+import {
+  errorForStatus,
+  PhonePeAuthenticationError,
+  PhonePeConnectionError,
+  PhonePeInvalidResponseError,
+} from "./errors.js";
 import { tokenResponseSchema } from "./schemas.js";
 
 type CachedToken = { authorization: string; refreshAt: number; expiresAt: number };
@@ -53,7 +58,15 @@ async function fetchToken(): Promise<CachedToken> {
     throw new PhonePeConnectionError("PhonePe token request failed", { cause: error });
   }
   const text = await response.text().catch(() => "");
-  if (!response.ok) throw errorForStatus(response.status, `PhonePe token request failed (${response.status})`);
+  if (!response.ok) {
+    const message = `PhonePe token request failed (${response.status})`;
+    // A 4xx here is about our credentials (PhonePe answers bad ones with 400), never about the order or
+    // refund the caller is asking after: it must not read as PhonePe rejecting that request.
+    const status = response.status;
+    if (status >= 400 && status < 500 && status !== 429)
+      throw new PhonePeAuthenticationError(message, { httpStatus: status });
+    throw errorForStatus(status, message);
+  }
   const parsed = tokenResponseSchema.safeParse(safeJson(text));
   if (!parsed.success) throw new PhonePeInvalidResponseError("PhonePe token response has no access_token/expires_at");
   const t = parsed.data;

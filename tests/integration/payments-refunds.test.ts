@@ -276,6 +276,25 @@ describe("admin refunds", () => {
     await expectLedgerClean();
   });
 
+  it("a refund status answered with a 4xx that is not 'not found' keeps the refund open and its money held", async () => {
+    const { user, id } = await paidTopUp(8_000);
+    await simConfig({ refundOutcome: "pending" });
+    const res = await refund(id, 8_000);
+    expect(res.status).toBe(202);
+    const rowId = (await refundRow(res.body.refundId))?.id ?? 0;
+    // PhonePe has the refund and will pay it, but two status calls meet a 400 that says nothing about
+    // the refund (a bad field, our credentials): it must not be re-sent as unknown, or failed.
+    await simConfig({ faults: { refundStatus: { mode: 400, count: 2 } } });
+    await syncRefund(rowId);
+    await syncRefund(rowId);
+    expect(await refundRow(res.body.refundId)).toMatchObject({ status: "pending", providerAccepted: 1 });
+    expect(await heldOf(user.id)).toBe(8_000);
+    await sim(`/refunds/${res.body.refundId}/complete`);
+    await waitFor(async () => (await refundRow(res.body.refundId))?.status === "completed", 5000, "completed");
+    expect([await balanceOf(user.id), await heldOf(user.id)]).toEqual([0, 0]);
+    await expectLedgerClean();
+  });
+
   it("a refund request that died between its hold and its record has the hold released by the reconciler", async () => {
     const { user, id } = await paidTopUp(9_000);
     // What the request left: its refund row (unlinked) and its committed hold, nothing sent to PhonePe.

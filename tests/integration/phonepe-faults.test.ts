@@ -11,6 +11,8 @@ import { env } from "../../lib/env.js";
 import {
   getOrderStatus,
   invalidateToken,
+  isNotFoundAtPhonePe,
+  PhonePeAuthenticationError,
   verifyWebhookAuthorization,
   webhookAuthorization,
 } from "../../lib/phonepe/index.js";
@@ -85,6 +87,17 @@ describe("OAuth token", () => {
     await new Promise((r) => setTimeout(r, 2_100));
     await getOrderStatus(mid);
     expect(await callsTo("token")).toBe(2);
+  });
+
+  it("a token refused with a 4xx is an authentication error, not PhonePe rejecting the call it was for", async () => {
+    const user = await createTestUser();
+    const res = await initiate(user, 10_000);
+    await invalidateToken();
+    await simConfig({ faults: { token: { mode: 400, count: 1 } } });
+    // Callers read PhonePeInvalidRequestError as "PhonePe refused this order/refund" (final).
+    const error = await getOrderStatus(res.body.merchantOrderId).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PhonePeAuthenticationError);
+    expect(isNotFoundAtPhonePe(error)).toBe(false);
   });
 });
 
