@@ -145,9 +145,12 @@ export function applyLegs(
       }
     }
   }
-  // A hold that did not count against the limits (a refund to source) records no debit usage either.
-  const released = release && !release.countsAsSpending ? deltas.get(release.userId) : undefined;
-  if (released) released.debitPaise = 0;
+  // Money going back where it came from is not the owner's spending: a refund posting, or the capture
+  // of a hold that did not count against the limits (a refund to source), records no debit usage.
+  for (const delta of deltas.values()) {
+    const notSpending = release && !release.countsAsSpending && release.userId === delta.userId;
+    if (input.kind === "refund" || notSpending) delta.debitPaise = 0;
+  }
   return { lines, deltas: [...deltas.values()], late: [...late.values()] };
 }
 

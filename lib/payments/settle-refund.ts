@@ -143,6 +143,9 @@ export async function settleRefund(
           holdId: refund.holdId,
           amountPaise: refund.amount,
           posting: { ...refundDebit(refund), beforeLocks: (tx) => onCompleted(tx, refund, now) },
+          // PhonePe has paid it: a hold past its expiry but not yet swept still holds the money, and is
+          // captured, so the money is never free between a release and a debit.
+          evenIfExpired: true,
         });
       } else {
         await withTransaction(({ tx }) => onCompleted(tx, refund, now));
@@ -150,8 +153,8 @@ export async function settleRefund(
     } catch (error) {
       if (isAlreadySettled(error)) return;
       if (isAppError(error) && error.code === "CONFLICT" && refund.holdId !== null) {
-        // Captured by a concurrent settle (voiding it is then a CONFLICT too: done), or lapsed: its money
-        // is available again (voided now if it expired unswept), so the debit is taken directly.
+        // Captured by a concurrent settle (voiding it is then a CONFLICT too: done), or swept after its
+        // expiry or voided: its money is available again, so the debit is taken directly.
         const lapsed = await voidHold({ holdId: refund.holdId, reason: "refund completed after the hold lapsed" }).then(
           () => true,
           (e: unknown) => (isAppError(e) && e.code === "CONFLICT" ? false : Promise.reject(e)),

@@ -331,7 +331,7 @@ describe("admin refunds", () => {
   it("PhonePe completes a refund after its hold lapsed: the wallet is debited then, once; spent money is a recorded shortfall", async () => {
     await simConfig({ refundOutcome: "pending" });
     // Expired and swept (status expired, money released), or expired and not yet swept (still active and
-    // held: the settle voids it before debiting).
+    // held: the settle captures it even so, so the money is never free between a release and a debit).
     const lapse = async (holdId: number | null, sweep: boolean) => {
       await db.execute(sql`UPDATE wallet_holds SET expires_at = NOW(3) - INTERVAL 1 SECOND WHERE id = ${holdId}`);
       if (sweep) await sweepExpiredHolds();
@@ -355,6 +355,15 @@ describe("admin refunds", () => {
     await syncRefund((await refundRow(first.body.refundId))?.id ?? 0); // a second signal changes nothing
     expect([await balanceOf(kept.user.id), await heldOf(kept.user.id)]).toEqual([12_000, 0]);
     expect(await postings(first.body.refundId)).toBe(1);
+    const [capture] = await db
+      .select()
+      .from(postingsTable)
+      .where(eq(postingsTable.reference, `phonepe-refund:${first.body.refundId}`));
+    const [lapsedHold] = await db
+      .select()
+      .from(walletHolds)
+      .where(eq(walletHolds.id, (await refundRow(first.body.refundId))?.holdId ?? 0));
+    expect(lapsedHold).toMatchObject({ status: "captured", postingId: capture?.id });
     expect((await refundRow(first.body.refundId))?.errorCode).toBeNull();
     expect((await paymentRow(kept.id)).refundAmount).toBe(8_000);
 
@@ -389,6 +398,21 @@ describe("admin refunds", () => {
       .from(auditLogs)
       .where(and(eq(auditLogs.action, "refund.wallet_shortfall"), eq(auditLogs.entityId, String(spent.user.id))));
     expect(shortfall?.after).toEqual({ merchantRefundId: second.body.refundId, amountPaise: 8_000 });
+    await expectLedgerClean();
+  });
+
+  it("a refund debited after its hold was swept is not counted as the customer's spending", async () => {
+    await simConfig({ refundOutcome: "pending" });
+    const { user, id } = await paidTopUp(2_000_000);
+    const res = await refund(id, 2_000_000);
+    const holdId = (await refundRow(res.body.refundId))?.holdId ?? null;
+    await db.execute(sql`UPDATE wallet_holds SET expires_at = NOW(3) - INTERVAL 1 SECOND WHERE id = ${holdId}`);
+    await sweepExpiredHolds();
+    await sim(`/refunds/${res.body.refundId}/complete`);
+    await waitFor(async () => (await refundRow(res.body.refundId))?.status === "completed", 5000, "completed");
+    expect(await balanceOf(user.id)).toBe(0);
+    const limits = await getLimitsSummary(user.id);
+    expect([limits.daily.usedPaise, limits.monthly.usedPaise]).toEqual([0, 0]);
     await expectLedgerClean();
   });
 

@@ -18,6 +18,12 @@ export type CaptureHoldInput = {
   amountPaise: Paise;
   /** The debit posting; the held wallet's net debit across its legs must equal `amountPaise`. */
   posting: Omit<PostingInput, "kind">;
+  /**
+   * Capture a hold that has expired but is still active (not yet swept): for a debit that happened
+   * elsewhere regardless of the expiry (PhonePe paid a refund out). Releasing it first and debiting
+   * afterwards would leave the money spendable in between.
+   */
+  evenIfExpired?: boolean;
 };
 
 export async function captureHold(i: CaptureHoldInput): Promise<{ hold: Hold; posting: PostingResult }> {
@@ -30,7 +36,7 @@ export async function captureHold(i: CaptureHoldInput): Promise<{ hold: Hold; po
     onLedgerConnection(async (conn) => {
       const { hold, expired } = await lockHold(conn, i.holdId, OPEN_TX);
       if (hold.status !== "active") throw new AppError("CONFLICT", `The hold is already ${hold.status}.`);
-      if (expired) throw new AppError("CONFLICT", "The hold has expired and cannot be captured.");
+      if (expired && !i.evenIfExpired) throw new AppError("CONFLICT", "The hold has expired and cannot be captured.");
       if (i.amountPaise > hold.amountPaise)
         throw new AppError("BAD_REQUEST", "Capture amount exceeds the held amount.");
       const net = i.posting.walletLegs
