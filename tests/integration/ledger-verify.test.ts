@@ -2,7 +2,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { db } from "../../lib/db/index.js";
-import { post, verifyLedger } from "../../lib/ledger/index.js";
+import { captureHold, post, verifyLedger } from "../../lib/ledger/index.js";
 import { paise } from "../../lib/money/index.js";
 import { createTestUser } from "../helpers/factories.js";
 import {
@@ -29,7 +29,7 @@ async function expectCaught(checks: string[], corrupt: string, repair: string): 
 }
 
 describe("verifyLedger detects", () => {
-  it("balance drift, broken line arithmetic and chains, unbalanced postings, hold drift, cap breaches", async () => {
+  it("balance drift, broken line arithmetic and chains, unbalanced postings, hold drift and unbacked captures, cap breaches", async () => {
     const [a, b] = [await createTestUser(), await createTestUser({ kycStatus: "pending" })];
     await fundWallet(a.id, 50_000);
     const res = await post({
@@ -107,6 +107,36 @@ describe("verifyLedger detects", () => {
       ["credit_within_kyc_cap", "line_hash"],
       `UPDATE transactions SET balance_cap = 50.00 WHERE id = ${credit}`,
       `UPDATE transactions SET balance_cap = 10000.00 WHERE id = ${credit}`,
+    );
+    // A hold marked captured must point at a posting that debits its wallet by the captured amount.
+    const captured = await holdFor(a.id, 700);
+    const capture = await captureHold({
+      holdId: captured.id,
+      amountPaise: paise(700),
+      posting: {
+        reference: testRef("CAP"),
+        walletLegs: [
+          {
+            userId: a.id,
+            direction: "debit",
+            amountPaise: paise(700),
+            transactionType: "withdrawal",
+            ledgerType: "Transfer",
+          },
+        ],
+        systemLegs: [{ account: "payout_clearing", direction: "credit", amountPaise: paise(700) }],
+      },
+    });
+    await expectLedgerClean();
+    await expectCaught(
+      ["captured_hold_debited"],
+      `UPDATE wallet_holds SET posting_id = ${res.postingId} WHERE id = ${captured.id}`,
+      `UPDATE wallet_holds SET posting_id = ${capture.posting.postingId} WHERE id = ${captured.id}`,
+    );
+    await expectCaught(
+      ["captured_hold_debited"],
+      `UPDATE wallet_holds SET captured_amount = 0.00 WHERE id = ${captured.id}`,
+      `UPDATE wallet_holds SET captured_amount = 7.00 WHERE id = ${captured.id}`,
     );
     await expectCaught(
       ["posting_sums_to_zero", "leg_without_posting", "line_hash"],

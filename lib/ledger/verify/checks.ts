@@ -122,6 +122,16 @@ export const CHECKS: Check[] = [
          OR (status <> 'captured' AND captured_amount <> 0)`,
   },
   {
+    // A captured hold released its money against a real debit: its posting takes exactly the captured
+    // amount from the hold's wallet. Without this, marking a hold captured (and lowering held_balance
+    // with it) would free reserved money with no ledger line, and every other check would pass.
+    name: "captured_hold_debited",
+    sql: `SELECT h.id, h.posting_id, ${paise("h.captured_amount")} FROM wallet_holds h
+      WHERE h.status = 'captured' AND (h.captured_amount <= 0 OR h.captured_amount <> (
+        SELECT COALESCE(SUM(t.debit_amount - t.credit_amount), 0) FROM transactions t
+        WHERE t.posting_id = h.posting_id AND t.user_id = h.user_id))`,
+  },
+  {
     // The KYC cap is checked only where it was in force: credit lines posted with limits enforced
     // record the cap of the wallet's tier at that moment in balance_cap (admin adjustments do not).
     name: "credit_within_kyc_cap",
