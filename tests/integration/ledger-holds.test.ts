@@ -1,5 +1,5 @@
 /** Holds: reserve → capture (full/partial) or void, DB-time expiry, resolve-at-most-once, races. */
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { users } from "../../db/schema/index.js";
 import { db } from "../../lib/db/index.js";
@@ -78,6 +78,26 @@ describe("holds", () => {
     ).rejects.toMatchObject({ code: "CONFLICT" });
     await expect(voidHold({ holdId: hold.id, reason: "late" })).rejects.toMatchObject({ code: "CONFLICT" });
     expect(await wallet(u.id)).toEqual({ b: 4_500, h: 0 });
+  });
+
+  it("one expired hold that cannot be released does not stop the sweep for the others", async () => {
+    const [drifted, fine] = [await createTestUser(), await createTestUser()];
+    await fundWallet(drifted.id, 2_000);
+    await fundWallet(fine.id, 2_000);
+    const stuck = await holdFor(drifted.id, 1_000);
+    await holdFor(fine.id, 1_000);
+    // Drift on the first (lowest id) hold's wallet: releasing it would take held_balance below zero,
+    // which the table's CHECK refuses, on every run.
+    await db.execute(sql`UPDATE users SET held_balance = 0 WHERE id = ${drifted.id}`);
+    try {
+      expect(await sweepExpiredHolds(inMinutes(2))).toBeGreaterThanOrEqual(1);
+      expect((await wallet(fine.id))?.h).toBe(0);
+    } finally {
+      await db.execute(sql`UPDATE users SET held_balance = 10.00 WHERE id = ${drifted.id}`);
+    }
+    expect(await sweepExpiredHolds(inMinutes(2))).toBeGreaterThanOrEqual(1); // the next run takes it
+    expect((await wallet(drifted.id))?.h).toBe(0);
+    expect(stuck.status).toBe("active");
   });
 
   it("void is idempotent, create is idempotent per reference, and captures are validated", async () => {

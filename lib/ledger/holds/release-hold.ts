@@ -7,6 +7,7 @@ import type { RowDataPacket } from "mysql2/promise";
 import { auditStatement } from "../../audit/index.js";
 import { pool } from "../../db/index.js";
 import { AppError } from "../../http/errors.js";
+import { logger } from "../../log.js";
 import { decimalFromPaise } from "../../money/index.js";
 import { onLedgerConnection } from "../connection.js";
 import { OPEN_TX } from "../lock-wallets.js";
@@ -75,8 +76,14 @@ export async function sweepExpiredHolds(now?: Date): Promise<number> {
   )) as [RowDataPacket[], unknown];
   let expired = 0;
   for (const r of rows) {
-    const { changed } = await release(Number(r.id), { status: "expired", note: "expired", now: now ?? null });
-    if (changed) expired++;
+    // One hold that cannot be released (a drifted wallet, a lock that stays busy) must not keep every
+    // later hold's money frozen: it is logged and retried on the next run, the others go on.
+    try {
+      const { changed } = await release(Number(r.id), { status: "expired", note: "expired", now: now ?? null });
+      if (changed) expired++;
+    } catch (error) {
+      logger.error({ err: error, holdId: Number(r.id) }, "ledger: expired hold could not be released; will retry");
+    }
   }
   return expired;
 }
