@@ -3,7 +3,8 @@
  * engine calls it at named points inside the open posting transaction, and sends its write batch one
  * statement at a time so a failure can land after the first write. Never set in production code.
  */
-export type FaultStage = "after-lock" | "after-statement";
+/** `hold-committed`: a hold's reservation has committed and its answer is lost on the way back. */
+export type FaultStage = "after-lock" | "after-statement" | "hold-committed";
 
 export const ledgerFaults: { hook: ((stage: FaultStage, index: number) => void) | null } = { hook: null };
 

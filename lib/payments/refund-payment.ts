@@ -16,7 +16,7 @@ import { type AuditRequestInfo, recordAudit } from "../audit/index.js";
 import { db, withTransaction } from "../db/index.js";
 import { AppError, isAppError } from "../http/errors.js";
 import { type IdempotencyClaim, withIdempotency } from "../idempotency/with-idempotency.js";
-import { createHold, voidHold } from "../ledger/index.js";
+import { createHold, voidHold, voidHoldByReference } from "../ledger/index.js";
 import { type Paise, subPaise } from "../money/index.js";
 import { toRefundResponse } from "./mappers.js";
 import { findRefund, refundUsage } from "./queries.js";
@@ -118,6 +118,12 @@ export async function refundPayment(input: RefundInput): Promise<Response> {
         });
         holdId = hold.id;
       } catch (error) {
+        // The hold may have committed with its answer lost (a connection dropped at COMMIT): release it
+        // by its reference before closing the row, as the reconciler only sweeps orphans of open rows.
+        await voidHoldByReference({
+          reference: refundHoldReference(r.merchantRefundId),
+          reason: "refund hold not confirmed",
+        });
         await settleRefund(r.refundId, "failed", isAppError(error) ? error.code : "HOLD_FAILED");
         throw error;
       }

@@ -16,6 +16,7 @@ import {
   walletHolds,
 } from "../../db/schema/index.js";
 import { db, pool } from "../../lib/db/index.js";
+import { ledgerFaults } from "../../lib/ledger/faults.js";
 import { createHold, getLimitsSummary, post, sweepExpiredHolds, voidHold } from "../../lib/ledger/index.js";
 import { paise } from "../../lib/money/index.js";
 import { refundHoldReference } from "../../lib/payments/settle-refund.js";
@@ -292,6 +293,29 @@ describe("admin refunds", () => {
     await sim(`/refunds/${res.body.refundId}/complete`);
     await waitFor(async () => (await refundRow(res.body.refundId))?.status === "completed", 5000, "completed");
     expect([await balanceOf(user.id), await heldOf(user.id)]).toEqual([0, 0]);
+    await expectLedgerClean();
+  });
+
+  it("a hold that committed although createHold failed (its answer lost) is released when the refund is closed", async () => {
+    const { user, id } = await paidTopUp(6_000);
+    ledgerFaults.hook = (stage) => {
+      if (stage === "hold-committed") throw new Error("connection lost after COMMIT (injected)");
+    };
+    try {
+      const res = await refund(id, 6_000);
+      expect(res.status).toBe(500);
+    } finally {
+      ledgerFaults.hook = null;
+    }
+    const [row] = await db.select().from(paymentRefunds).where(eq(paymentRefunds.paymentId, id));
+    expect(row).toMatchObject({ status: "failed", errorCode: "HOLD_FAILED" });
+    const [hold] = await db
+      .select()
+      .from(walletHolds)
+      .where(eq(walletHolds.reference, refundHoldReference(row?.merchantRefundId ?? "")));
+    expect(hold?.status).toBe("voided");
+    expect([await balanceOf(user.id), await heldOf(user.id)]).toEqual([6_000, 0]);
+    expect((await simCalls()).filter((c) => c.target === "refund")).toHaveLength(0);
     await expectLedgerClean();
   });
 

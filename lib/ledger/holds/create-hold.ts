@@ -11,6 +11,7 @@ import { checkLimits, emptyUsage } from "../../limits/check-limits.js";
 import { windowsSql } from "../../limits/windows.js";
 import { decimalFromPaise, type Paise, paiseFromDecimal } from "../../money/index.js";
 import { onLedgerConnection } from "../connection.js";
+import { injectFault } from "../faults.js";
 import { LIMITED_HELD_SQL, LOCK_COLUMNS, limitedHeld, OPEN_TX, walletFromRow } from "../lock-wallets.js";
 import { withLedgerRetry } from "../retry.js";
 import type { Hold } from "../types.js";
@@ -92,6 +93,7 @@ async function reserve(conn: PoolConnection, i: CreateHoldInput): Promise<Hold> 
       i.userId,
     ],
   )) as unknown as [unknown[]];
+  injectFault("hold-committed");
   return toHold((batch[2] as RowDataPacket[])[0] as RowDataPacket);
 }
 
