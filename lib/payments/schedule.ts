@@ -15,6 +15,15 @@ export function nextCheckAt(createdAt: Date, now: Date): Date {
   return new Date(now.getTime() + step * S);
 }
 
+/**
+ * After PhonePe failed to answer about it (unreachable, 5xx, an unexpected 4xx): in 10 s, or at its
+ * polling step if that is later. A row whose every check fails then waits its turn like any other; at a
+ * fixed 10 s, 25 such rows would sort ahead of everything due and take every reconciler batch.
+ */
+export function retryAfterProviderError(createdAt: Date, now: Date): Date {
+  return new Date(Math.max(now.getTime() + 10 * S, nextCheckAt(createdAt, now).getTime()));
+}
+
 /** After we marked an order failed/expired PhonePe may still complete it (late authorization): re-check slowly for a few hours (webhooks cover the rest). */
 export const LATE_CHECK_MS = 10 * 60 * S;
 export const LATE_CHECK_WINDOW_MS = 3 * 60 * 60 * S;

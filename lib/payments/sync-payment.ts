@@ -10,7 +10,7 @@ import { logger } from "../log.js";
 import { getOrderStatus, isNotFoundAtPhonePe, isPhonePeError, type OrderStatus } from "../phonepe/index.js";
 import { creditPayment } from "./credit-payment.js";
 import { findPayment } from "./queries.js";
-import { EXPIRY_GRACE_MS, lateCheckAt, nextCheckAt } from "./schedule.js";
+import { EXPIRY_GRACE_MS, lateCheckAt, nextCheckAt, retryAfterProviderError } from "./schedule.js";
 import { flagAmountMismatch, markUnpaid, touchSchedule } from "./settle-payment.js";
 
 /** True when asking PhonePe could still change this payment. */
@@ -83,7 +83,7 @@ export async function syncPayment(paymentOrId: Payment | number, now = new Date(
     }
     if (!isPhonePeError(error)) throw error;
     logger.warn({ paymentId: payment.id, err: error }, "payments: order status unavailable; will retry on schedule");
-    await touchSchedule(payment.id, new Date(now.getTime() + 10_000), now);
+    await touchSchedule(payment.id, retryAfterProviderError(payment.createdAt ?? now, now), now);
     return;
   }
   await apply(payment, status, now);

@@ -6,7 +6,7 @@ import { voidHoldByReference } from "../ledger/index.js";
 import { logger } from "../log.js";
 import { getRefundStatus, isNotFoundAtPhonePe, isPhonePeError } from "../phonepe/index.js";
 import { findRefund, isRefundOpen } from "./queries.js";
-import { nextCheckAt } from "./schedule.js";
+import { nextCheckAt, retryAfterProviderError } from "./schedule.js";
 import { sendRefund } from "./send-refund.js";
 import { markRefundConfirmed, refundHoldReference, settleRefund } from "./settle-refund.js";
 
@@ -56,7 +56,7 @@ export async function syncRefund(refundId: number, now = new Date()): Promise<vo
     logger.warn({ refundId, err: error }, "payments: refund status unavailable; will retry");
     await db
       .update(paymentRefunds)
-      .set({ nextCheckAt: new Date(now.getTime() + 10_000), lastCheckedAt: now })
+      .set({ nextCheckAt: retryAfterProviderError(refund.createdAt ?? now, now), lastCheckedAt: now })
       .where(eq(paymentRefunds.id, refund.id));
   }
 }

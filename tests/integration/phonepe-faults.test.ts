@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { payments } from "../../db/schema/index.js";
 import { db } from "../../lib/db/index.js";
 import { env } from "../../lib/env.js";
+import { syncPayment } from "../../lib/payments/sync-payment.js";
 import {
   getOrderStatus,
   invalidateToken,
@@ -256,4 +257,21 @@ describe("429 / 500 / timeouts", () => {
     expect(await creditPostings(merchantOrderId)).toBe(1);
     expect(await balanceOf(user.id)).toBe(15_000);
   }, 60_000);
+
+  it("a check PhonePe keeps failing waits its polling step, so such rows cannot take the queue's head", async () => {
+    const user = await createTestUser();
+    const res = await initiate(user, 12_000);
+    const { paymentId } = res.body;
+    // Ten minutes old: PhonePe's plan checks it once a minute.
+    await db
+      .update(payments)
+      .set({ createdAt: new Date(Date.now() - 10 * 60_000) })
+      .where(eq(payments.id, paymentId));
+    await simConfig({ faults: { status: { mode: 500, count: 3 } } });
+    const now = new Date();
+    await syncPayment(paymentId, now);
+    expect((await paymentRow(paymentId)).status).toBe("pending");
+    const next = (await paymentRow(paymentId)).nextCheckAt as Date;
+    expect(next.getTime()).toBeGreaterThanOrEqual(now.getTime() + 60_000 - 1_000); // not in 10 s
+  });
 });

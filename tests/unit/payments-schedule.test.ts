@@ -1,6 +1,11 @@
 /** PhonePe's polling plan (phonepe.md §1.10) as next-check times. */
 import { describe, expect, it } from "vitest";
-import { LATE_CHECK_WINDOW_MS, lateCheckAt, nextCheckAt } from "../../lib/payments/schedule.js";
+import {
+  LATE_CHECK_WINDOW_MS,
+  lateCheckAt,
+  nextCheckAt,
+  retryAfterProviderError,
+} from "../../lib/payments/schedule.js";
 
 const t0 = new Date("2026-01-01T00:00:00Z");
 const at = (s: number) => new Date(t0.getTime() + s * 1000);
@@ -20,5 +25,10 @@ describe("nextCheckAt", () => {
   it("late-success watch every 10 min, ending after its window", () => {
     expect(lateCheckAt(t0, at(60))).toEqual(at(660));
     expect(lateCheckAt(t0, new Date(t0.getTime() + LATE_CHECK_WINDOW_MS))).toBeNull();
+  });
+
+  it("after PhonePe failed to answer: in 10 s, or at the polling step when that is later", () => {
+    const retryIn = (ageS: number) => (retryAfterProviderError(t0, at(ageS)).getTime() - at(ageS).getTime()) / 1000;
+    expect([5, 30, 120, 200, 3600].map(retryIn)).toEqual([15, 10, 10, 30, 60]);
   });
 });
