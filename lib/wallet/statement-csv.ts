@@ -1,7 +1,8 @@
 /**
  * The CSV download of a statement (RFC 4180, one header row, amounts as rupee decimals "1500.50").
- * Text cells a spreadsheet would run as a formula (= + - @, tab, CR) are prefixed with a quote (OWASP
- * "CSV injection"), because remarks and descriptions can carry another user's free text.
+ * Text cells a spreadsheet would run as a formula (= + - @, tab, CR) are prefixed with a quote, and
+ * every text cell is quoted (OWASP "CSV injection"), because remarks and descriptions can carry another
+ * user's free text: unquoted, "x;=HYPERLINK(…)" becomes a live formula where `;` separates cells.
  */
 import { decimalFromPaise } from "../money/index.js";
 import type { TransactionView } from "./transaction-view.js";
@@ -23,11 +24,12 @@ const HEADER = [
   "Closing balance (INR)",
 ];
 
-/** Neutralises formula triggers, then quotes when the cell needs it. */
+/** A text cell: formula triggers neutralised, always quoted. A number cell (`text` false) stays bare. */
 export function csvCell(value: string | null | undefined, text = true): string {
   let v = value ?? "";
-  if (text && /^[=+\-@\t\r]/.test(v)) v = `'${v}`;
-  return /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+  if (!text) return v;
+  if (/^[=+\-@\t\r]/.test(v)) v = `'${v}`;
+  return `"${v.replaceAll('"', '""')}"`;
 }
 
 export const CSV_HEADER_LINE = `${HEADER.join(",")}\r\n`;
