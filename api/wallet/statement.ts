@@ -7,7 +7,7 @@ import { statementResponse } from "../../lib/wallet/statement-response.js";
 
 export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = methods({
   GET: async (ctx) => {
-    const user = await requireUser(ctx, { rateLimit: "walletReadPerUser" });
+    const user = await requireUser(ctx, { rateLimit: "walletStatementPerUser" });
     const { format, ...range } = ctx.searchParams(statementQuerySchema);
     // Range, balances and line count are fixed (and refused with a 400) before the first byte is sent.
     const plan = await planStatement(db, user.id, range);

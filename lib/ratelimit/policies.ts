@@ -21,6 +21,11 @@ export const POLICIES = {
   /** Keyed on user id: wallet reads (balance, history, statements); fails open. */
   walletReadPerUser: { limit: 600, window: "1 m", prefix: "rl:wallet-read:user", failClosed: false },
   /**
+   * Keyed on user id: statements. One can stream up to 200,000 lines (200 page queries), so it gets a
+   * budget of its own instead of counting as one cheap read; fails open.
+   */
+  walletStatementPerUser: { limit: 20, window: "1 m", prefix: "rl:wallet-statement:user", failClosed: false },
+  /**
    * Keyed on user id: KYC submissions. A 409 on a taken PAN/Aadhaar is an "is this number registered?"
    * oracle, so the limit is tight and fails closed.
    */

@@ -381,6 +381,16 @@ describe("the per-user read limit", () => {
     expect((await call(balanceRoute, { path: "/api/wallet/balance", token: u.token })).status).toBe(401);
   });
 
+  it("statements have a budget of their own: 20 a minute, then 429, while other reads go on", async () => {
+    const u = await createTestUser();
+    startAtTheNextWindow("walletStatementPerUser");
+    const statement = () => call(statementRoute, { path: "/api/wallet/statement", token: u.token });
+    for (let i = 0; i < 20; i++) expect((await statement()).status).toBe(200);
+    const limited = await statement();
+    expect([limited.status, Number(limited.headers.get("retry-after")) > 0]).toEqual([429, true]);
+    expect((await call(balanceRoute, { path: "/api/wallet/balance", token: u.token })).status).toBe(200);
+  });
+
   it("reads alongside the auth checks but answers in their order: 401, then 400, then the page", async () => {
     const u = await createTestUser();
     await fundWallet(u.id, 5_000);
