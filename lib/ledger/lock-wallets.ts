@@ -50,7 +50,7 @@ export function walletFromRow(r: RowDataPacket): Omit<LockedWallet, "usage" | "h
     dailyLimitPaise: moneyOrNull(r.daily_limit),
     monthlyLimitPaise: moneyOrNull(r.monthly_limit),
     userCode: r.user_code ?? null,
-    isActive: r.is_active === null ? true : Boolean(Number(r.is_active)),
+    isActive: Boolean(Number(r.is_active)), // NULL is inactive, as at sign-in
     openedAt: r.created_at ? new Date(r.created_at) : null,
   };
 }

@@ -102,7 +102,7 @@ export function buildWrites(
     });
     // A P2P recipient may have been deactivated since it was looked up: an inactive row selects nothing,
     // so the guard trips and post() re-runs the slow way, which answers NOT_FOUND (apply-legs.ts).
-    const activeOnly = input.kind === "p2p" ? " AND IFNULL(u.is_active, 1) <> 0" : "";
+    const activeOnly = input.kind === "p2p" ? " AND u.is_active <> 0" : ""; // NULL is inactive, as at sign-in
     for (const [i, lw] of late.entries()) {
       const x = lateVars(i);
       out.push({

@@ -70,6 +70,8 @@ export async function findRecipient(recipient: string, handle: Database = db): P
     phone && rows.length > 1
       ? undefined
       : (rows.find((r) => r.userCode?.toLowerCase() === value.toLowerCase()) ?? rows[0]);
-  if (!found || found.isActive === false) throw new AppError("NOT_FOUND", NO_ACTIVE_RECIPIENT);
+  // NULL is_active is inactive here as at sign-in (the seed column allows it): money goes only to a
+  // wallet whose owner can sign in to use it.
+  if (!found?.isActive) throw new AppError("NOT_FOUND", NO_ACTIVE_RECIPIENT);
   return { id: found.id, userCode: found.userCode, fullName: found.fullName, username: found.username };
 }

@@ -1,5 +1,5 @@
 /** transfer(): recipient resolution, rejections, and the R1 overdraft race — verifier clean after each. */
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { transactions, users } from "../../db/schema/index.js";
 import { db } from "../../lib/db/index.js";
@@ -68,6 +68,13 @@ describe("transfer()", () => {
     // early (a small-PPI wallet, whose loading caps are checked under its lock) is refused the same way.
     const pending = await createTestUser({ kycStatus: "pending" });
     await db.update(users).set({ isActive: false }).where(eq(users.id, pending.id));
+    await expect(p2p(a.id, b.id, 100)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(p2p(a.id, pending.id, 100)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    // The seed's is_active allows NULL, which sign-in treats as inactive: so do the lookup and the posting.
+    await db.execute(sql`UPDATE users SET is_active = NULL WHERE id IN (${b.id}, ${pending.id})`);
+    await expect(transfer({ senderId: a.id, recipient: b.userCode, amountPaise: paise(100) })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     await expect(p2p(a.id, b.id, 100)).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(p2p(a.id, pending.id, 100)).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect([await balanceOf(a.id), await balanceOf(b.id), await balanceOf(pending.id)]).toEqual([1_000, 0, 0]);
