@@ -41,30 +41,26 @@ export type ReconcileReport = {
 export async function reconcilePayments(now = new Date(), batch = RECONCILE_BATCH): Promise<ReconcileReport> {
   const started = Date.now();
   const outOfTime = () => Date.now() - started > RECONCILE_BUDGET_MS;
+  const [paymentIds, refundIds] = await Promise.all([duePaymentIds(db, now, batch), dueRefundIds(db, now, batch)]);
+  // Payments and refunds take turns: one PhonePe call can take 3 × its timeout, and with refunds after
+  // all payments a few slow orders spent the whole budget every run while refunds never got theirs.
+  const queue: Array<["payment" | "refund", number]> = [];
+  for (let i = 0; i < Math.max(paymentIds.length, refundIds.length); i++) {
+    if (i < paymentIds.length) queue.push(["payment", paymentIds[i] as number]);
+    if (i < refundIds.length) queue.push(["refund", refundIds[i] as number]);
+  }
+  const checked = { payment: 0, refund: 0 };
   let errors = 0;
-  /** Syncs each id until the budget runs out; how many it started. */
-  const checkEach = async (
-    what: "payment" | "refund",
-    ids: number[],
-    sync: (id: number, now: Date) => Promise<void>,
-  ) => {
-    let checked = 0;
-    for (const id of ids) {
-      if (outOfTime()) break;
-      checked++;
-      try {
-        await sync(id, now);
-      } catch (error) {
-        errors++;
-        await onSyncError(what, id, error, now);
-      }
+  for (const [what, id] of queue) {
+    if (outOfTime()) break;
+    checked[what]++;
+    try {
+      await (what === "payment" ? syncPayment : syncRefund)(id, now);
+    } catch (error) {
+      errors++;
+      await onSyncError(what, id, error, now);
     }
-    return checked;
-  };
-  const paymentIds = await duePaymentIds(db, now, batch);
-  const paymentsChecked = await checkEach("payment", paymentIds, syncPayment);
-  const refundIds = outOfTime() ? [] : await dueRefundIds(db, now, batch);
-  const refundsChecked = await checkEach("refund", refundIds, syncRefund);
-  const truncated = paymentsChecked < paymentIds.length || refundsChecked < refundIds.length || outOfTime();
-  return { paymentsChecked, refundsChecked, errors, truncated };
+  }
+  const truncated = checked.payment + checked.refund < queue.length || outOfTime();
+  return { paymentsChecked: checked.payment, refundsChecked: checked.refund, errors, truncated };
 }

@@ -2,7 +2,7 @@
  * The reconciler's queue is not starved by rows whose check keeps throwing (a database error, a bug, a
  * row that cannot be settled): such a row moves back RECONCILE_ERROR_BACKOFF_MS, so the rows behind it
  * get their turn. The syncs are wrapped to throw for chosen ids (the poison is ours, the queue is real);
- * the rows are dated in 2000/2001, ahead of anything other files in this worker leave due, and removed.
+ * the rows are dated in 1999–2001, ahead of anything other files in this worker leave due, and removed.
  */
 import { eq, inArray } from "drizzle-orm";
 import { afterAll, describe, expect, it, vi } from "vitest";
@@ -10,7 +10,7 @@ import { paymentRefunds, payments } from "../../db/schema/index.js";
 import { db } from "../../lib/db/index.js";
 import { logger } from "../../lib/log.js";
 import { paise } from "../../lib/money/index.js";
-import { reconcilePayments } from "../../lib/payments/reconcile.js";
+import { RECONCILE_BUDGET_MS, reconcilePayments } from "../../lib/payments/reconcile.js";
 import { createTestUser } from "../helpers/factories.js";
 import { closeDatabases } from "../helpers/ledger.js";
 
@@ -20,10 +20,16 @@ const poison = vi.hoisted(() => ({
   synced: [] as string[],
   /** Before throwing, this row's sync moves its own schedule here (a sync that failed part-way). */
   movedFirst: new Map<string, Date>(),
+  /** These rows' syncs take the whole time budget (PhonePe answering after 3 × its timeout). */
+  slow: new Set<string>(),
 }));
 
 async function poisoned(key: string, moveTo: (at: Date) => Promise<unknown>) {
   poison.synced.push(key);
+  if (poison.slow.has(key)) {
+    const later = Date.now() + RECONCILE_BUDGET_MS + 1_000;
+    vi.spyOn(Date, "now").mockReturnValue(later);
+  }
   const at = poison.movedFirst.get(key);
   if (at) await moveTo(at);
   if (poison.ids.has(key)) throw new Error(`poisoned ${key}`);
@@ -120,5 +126,38 @@ describe("reconciler queue", () => {
     poison.synced = [];
     await reconcilePayments(new Date(now.getTime() + 60_000), 2);
     expect(poison.synced).toEqual([`refund:${healthy}`]);
+  });
+
+  it("payments and refunds take turns, so slow payment checks cannot spend every run's budget", async () => {
+    const user = await createTestUser();
+    const paymentId = await duePayment(user.id, dueAt("2030-01-01T00:00:00Z")); // the refund's payment, not due
+    const [early, slowOne] = [
+      await duePayment(user.id, dueAt("1999-01-01T00:01:00Z")),
+      await duePayment(user.id, dueAt("1999-01-01T00:02:00Z")),
+    ];
+    const [row] = await db
+      .insert(paymentRefunds)
+      .values({
+        paymentId,
+        userId: user.id,
+        merchantRefundId: `NXR-TURNS-${paymentId}`,
+        amount: paise(100),
+        kind: "auto_cap",
+        nextCheckAt: dueAt("1999-01-01T00:03:00Z"),
+      })
+      .$returningId();
+    poison.ids = new Set();
+    poison.movedFirst = new Map();
+    poison.slow = new Set([`payment:${slowOne}`]);
+    poison.synced = [];
+    try {
+      const report = await reconcilePayments(dueAt("1999-01-01T01:00:00Z"), 5);
+      expect(poison.synced).toEqual([`payment:${early}`, `refund:${row?.id}`, `payment:${slowOne}`]);
+      expect(report).toMatchObject({ paymentsChecked: 2, refundsChecked: 1, truncated: true });
+    } finally {
+      vi.mocked(Date.now).mockRestore();
+      poison.slow = new Set();
+      await db.delete(payments).where(inArray(payments.id, [early, slowOne]));
+    }
   });
 });
