@@ -16,7 +16,7 @@ export const RECONCILE_BUDGET_MS = 18_000;
 
 /**
  * How long a row whose check threw waits before its next one. PhonePe being unavailable is handled in
- * the syncs (they retry in 10 s); what throws here is our side (a database error, a bug, a row that
+ * the syncs (`retryAfterProviderError`); what throws here is our side (a database error, a bug, a row that
  * cannot be settled), and left due it would keep its old slot at the head of the queue: 25 such rows
  * would take every batch and starve every other payment and refund.
  */

@@ -3,7 +3,7 @@
  * the row unaccepted and the reconciler re-sends; a definitive rejection settles the refund as failed.
  */
 import { eq, sql } from "drizzle-orm";
-import { paymentRefunds } from "../../db/schema/payment-refunds.js";
+import { type PaymentRefund, paymentRefunds } from "../../db/schema/payment-refunds.js";
 import { db } from "../db/index.js";
 import { logger } from "../log.js";
 import {
@@ -14,7 +14,7 @@ import {
   PhonePeInvalidRequestError,
 } from "../phonepe/index.js";
 import { findPayment, findRefund, isRefundOpen } from "./queries.js";
-import { nextCheckAt } from "./schedule.js";
+import { nextCheckAt, retryAfterProviderError } from "./schedule.js";
 import { markRefundConfirmed, settleRefund } from "./settle-refund.js";
 
 /**
@@ -22,17 +22,26 @@ import { markRefundConfirmed, settleRefund } from "./settle-refund.js";
  * status from now on (the reconciler settles it). Only PhonePe saying "not found" makes it unknown; any
  * other failure (unreachable, another 4xx, our credentials refused) is not known either way: retry later.
  */
-async function knownToPhonePe(merchantRefundId: string, refundId: number, now: Date): Promise<boolean> {
+async function knownToPhonePe(refund: PaymentRefund, now: Date): Promise<boolean> {
   try {
-    await getRefundStatus(merchantRefundId);
+    await getRefundStatus(refund.merchantRefundId);
   } catch (error) {
     if (isNotFoundAtPhonePe(error)) return false;
     if (!isPhonePeError(error)) throw error;
-    logger.warn({ refundId, err: error }, "payments: refund status unavailable after a refusal; will retry");
-    await retryLater(refundId, now);
+    // A 4xx that is not "not found" leaves the refund undecided for as long as PhonePe answers so: a
+    // person should look (error); unreachable is ordinary (warn).
+    const level = error instanceof PhonePeInvalidRequestError ? "error" : "warn";
+    logger[level](
+      { refundId: refund.id, err: error },
+      "payments: refund status unavailable after a refusal; will retry",
+    );
+    await retryLater(refund, now);
     return true;
   }
-  await db.update(paymentRefunds).set({ providerAccepted: 1, nextCheckAt: now }).where(eq(paymentRefunds.id, refundId));
+  await db
+    .update(paymentRefunds)
+    .set({ providerAccepted: 1, nextCheckAt: now })
+    .where(eq(paymentRefunds.id, refund.id));
   return true;
 }
 
@@ -61,7 +70,7 @@ export async function sendRefund(refundId: number, now = new Date()): Promise<vo
       // PhonePe's code for a repeated id is not documented, and a repeat while the first is pending is
       // documented to answer EXCESS_REFUND_AMOUNT: a 4xx proves nothing about an earlier attempt whose
       // answer was lost. Only PhonePe not knowing the id makes the rejection final (docs/phonepe.md: "call Order/Refund Status for that id before deciding").
-      if (await knownToPhonePe(refund.merchantRefundId, refund.id, now)) return;
+      if (await knownToPhonePe(refund, now)) return;
       logger.error({ refundId: refund.id, code: error.code }, "payments: PhonePe rejected the refund");
       await settleRefund(refund.id, "failed", error.code ?? "REJECTED");
       return;
@@ -71,14 +80,17 @@ export async function sendRefund(refundId: number, now = new Date()): Promise<vo
       { refundId: refund.id, err: error },
       "payments: refund request unanswered; will re-send with the same id",
     );
-    await retryLater(refund.id, now);
+    await retryLater(refund, now);
   }
 }
 
-/** PhonePe did not answer: the reconciler tries again in 5 s. */
-async function retryLater(refundId: number, now: Date): Promise<void> {
+/** PhonePe did not answer: the reconciler tries again (in 10 s, or at the refund's polling step). */
+async function retryLater(refund: PaymentRefund, now: Date): Promise<void> {
   await db
     .update(paymentRefunds)
-    .set({ nextCheckAt: new Date(now.getTime() + 5_000), checkCount: sql`${paymentRefunds.checkCount} + 1` })
-    .where(eq(paymentRefunds.id, refundId));
+    .set({
+      nextCheckAt: retryAfterProviderError(refund.createdAt ?? now, now),
+      checkCount: sql`${paymentRefunds.checkCount} + 1`,
+    })
+    .where(eq(paymentRefunds.id, refund.id));
 }

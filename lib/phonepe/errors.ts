@@ -63,12 +63,18 @@ export class PhonePeSignatureError extends PhonePeError {}
 export const isPhonePeError = (e: unknown): e is PhonePeError => e instanceof PhonePeError;
 
 /**
- * True only when PhonePe says it has no such order or refund (`MERCHANT_ORDER_MAPPING_NOT_FOUND`, and
- * the like for refunds, whose real code is not documented). Any other 4xx proves nothing about whether
- * PhonePe knows the id, and treating it as "unknown" could fail a refund PhonePe is paying out.
+ * PhonePe's "no such order / refund" codes: the order's is documented (phonepe.md §1.4); the refund's is
+ * not, and `REFUND_NOT_FOUND` is what the simulator answers. A code outside this list leaves the id's
+ * fate undecided, which is the safe side: the refund stays open and held and is retried, with a warning.
+ */
+const NOT_FOUND_CODES: ReadonlySet<string> = new Set(["MERCHANT_ORDER_MAPPING_NOT_FOUND", "REFUND_NOT_FOUND"]);
+
+/**
+ * True only when PhonePe says it has no such order or refund. Any other 4xx proves nothing about
+ * whether PhonePe knows the id, and treating it as "unknown" could fail a refund PhonePe is paying out.
  */
 export const isNotFoundAtPhonePe = (e: unknown): boolean =>
-  e instanceof PhonePeInvalidRequestError && e.httpStatus === 400 && /_NOT_FOUND$/.test(e.code ?? "");
+  e instanceof PhonePeInvalidRequestError && e.httpStatus === 400 && NOT_FOUND_CODES.has(e.code ?? "");
 
 /** Maps an HTTP error status to its class. */
 export function errorForStatus(status: number, message: string, code?: string, data?: unknown): PhonePeError {

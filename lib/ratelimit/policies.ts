@@ -18,7 +18,7 @@ export const POLICIES = {
   apiPerIp: { limit: 600, window: "1 m", prefix: "rl:api:ip", failClosed: false },
   /** Keyed on user id: money-moving requests per user. */
   moneyPerUser: { limit: 60, window: "1 m", prefix: "rl:money:user", failClosed: true },
-  /** Keyed on user id: wallet reads (balance, history, statements); fails open. */
+  /** Keyed on user id: wallet reads (balance, history, transaction detail, limits); fails open. */
   walletReadPerUser: { limit: 600, window: "1 m", prefix: "rl:wallet-read:user", failClosed: false },
   /**
    * Keyed on user id: statements. One can stream up to 200,000 lines (200 page queries), so it gets a

@@ -21,6 +21,7 @@ import { createHold, getLimitsSummary, post, sweepExpiredHolds, voidHold } from 
 import { paise } from "../../lib/money/index.js";
 import { refundHoldReference } from "../../lib/payments/settle-refund.js";
 import { syncRefund } from "../../lib/payments/sync-refund.js";
+import { invalidateToken } from "../../lib/phonepe/index.js";
 import { redis } from "../../lib/redis.js";
 import { createTestUser, type TestUser } from "../helpers/factories.js";
 import { expectLedgerClean, fundWallet, testRef } from "../helpers/ledger.js";
@@ -290,6 +291,35 @@ describe("admin refunds", () => {
     await syncRefund(rowId);
     expect(await refundRow(res.body.refundId)).toMatchObject({ status: "pending", providerAccepted: 1 });
     expect(await heldOf(user.id)).toBe(8_000);
+    await sim(`/refunds/${res.body.refundId}/complete`);
+    await waitFor(async () => (await refundRow(res.body.refundId))?.status === "completed", 5000, "completed");
+    expect([await balanceOf(user.id), await heldOf(user.id)]).toEqual([0, 0]);
+    await expectLedgerClean();
+  });
+
+  it("a refund PhonePe fails to answer about waits its polling step; a refused token fails nothing", async () => {
+    const { user, id } = await paidTopUp(5_000);
+    await simConfig({ refundOutcome: "pending" });
+    const res = await refund(id, 5_000);
+    const rowId = (await refundRow(res.body.refundId))?.id ?? 0;
+    const nextCheck = async () => (await refundRow(res.body.refundId))?.nextCheckAt?.getTime() ?? 0;
+    // Ten minutes old (PhonePe's plan: a check a minute), then its status calls fail: it must wait its
+    // step, not come back in 10 s at the head of the queue.
+    await db
+      .update(paymentRefunds)
+      .set({ createdAt: new Date(Date.now() - 10 * 60_000) })
+      .where(eq(paymentRefunds.id, rowId));
+    await simConfig({ faults: { refundStatus: { mode: 500, count: 3 } } });
+    const now = new Date();
+    await syncRefund(rowId, now);
+    expect(await nextCheck()).toBeGreaterThanOrEqual(now.getTime() + 59_000);
+    // Credentials rotated: the token endpoint refuses (400). That says nothing about the refund, which
+    // stays accepted, open and held.
+    await invalidateToken();
+    await simConfig({ faults: { token: { mode: 400, count: 3 } } });
+    for (let i = 0; i < 3; i++) await syncRefund(rowId);
+    expect(await refundRow(res.body.refundId)).toMatchObject({ status: "pending", providerAccepted: 1 });
+    expect(await heldOf(user.id)).toBe(5_000);
     await sim(`/refunds/${res.body.refundId}/complete`);
     await waitFor(async () => (await refundRow(res.body.refundId))?.status === "completed", 5000, "completed");
     expect([await balanceOf(user.id), await heldOf(user.id)]).toEqual([0, 0]);
