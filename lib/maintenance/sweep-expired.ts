@@ -15,11 +15,13 @@ import { sweepExpiredHolds, sweepOldVerifications } from "../ledger/index.js";
 export async function sweepExpired(): Promise<{
   idempotencyKeysDeleted: number;
   holdsExpired: number;
+  /** Holds past their expiry that could not be released this run (logged; retried next run): alert on > 0. */
+  holdsFailed: number;
   verificationsDeleted: number;
 }> {
-  const holdsExpired = await sweepExpiredHolds();
+  const { expired: holdsExpired, failed: holdsFailed } = await sweepExpiredHolds();
   const now = new Date(); // retention of 24 h and 90 days: an app clock's skew does not matter there
   const idempotencyKeysDeleted = await sweepExpiredIdempotencyKeys(db, now);
   const verificationsDeleted = await sweepOldVerifications(now);
-  return { idempotencyKeysDeleted, holdsExpired, verificationsDeleted };
+  return { idempotencyKeysDeleted, holdsExpired, holdsFailed, verificationsDeleted };
 }

@@ -51,6 +51,7 @@ describe("GET /api/cron/sweep-expired", () => {
     expect(first.status).toBe(200);
     expect(first.body.idempotencyKeysDeleted).toBeGreaterThanOrEqual(1);
     expect(first.body.holdsExpired).toBeGreaterThanOrEqual(1);
+    expect(first.body).toHaveProperty("holdsFailed", 0); // the alertable count of holds left stuck
     const keys = await db
       .select({ k: idempotencyKeys.idemKey })
       .from(idempotencyKeys)

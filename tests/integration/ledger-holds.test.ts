@@ -1,7 +1,7 @@
 /** Holds: reserve → capture (full/partial) or void, DB-time expiry, resolve-at-most-once, races. */
 import { eq, sql } from "drizzle-orm";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { users } from "../../db/schema/index.js";
+import { users, walletHolds } from "../../db/schema/index.js";
 import { db } from "../../lib/db/index.js";
 import {
   captureHold,
@@ -86,18 +86,21 @@ describe("holds", () => {
     await fundWallet(fine.id, 2_000);
     const stuck = await holdFor(drifted.id, 1_000);
     await holdFor(fine.id, 1_000);
+    const statusOf = async (id: number) =>
+      (await db.select({ s: walletHolds.status }).from(walletHolds).where(eq(walletHolds.id, id)))[0]?.s;
     // Drift on the first (lowest id) hold's wallet: releasing it would take held_balance below zero,
     // which the table's CHECK refuses, on every run.
     await db.execute(sql`UPDATE users SET held_balance = 0 WHERE id = ${drifted.id}`);
     try {
-      expect(await sweepExpiredHolds(inMinutes(2))).toBeGreaterThanOrEqual(1);
-      expect((await wallet(fine.id))?.h).toBe(0);
+      const first = await sweepExpiredHolds(inMinutes(2));
+      expect(first.failed).toBe(1); // counted, for the cron's report
+      expect(first.expired).toBeGreaterThanOrEqual(1);
+      expect([(await wallet(fine.id))?.h, await statusOf(stuck.id)]).toEqual([0, "active"]);
     } finally {
       await db.execute(sql`UPDATE users SET held_balance = 10.00 WHERE id = ${drifted.id}`);
     }
-    expect(await sweepExpiredHolds(inMinutes(2))).toBeGreaterThanOrEqual(1); // the next run takes it
-    expect((await wallet(drifted.id))?.h).toBe(0);
-    expect(stuck.status).toBe("active");
+    expect(await sweepExpiredHolds(inMinutes(2))).toEqual({ expired: 1, failed: 0 }); // the next run takes it
+    expect([(await wallet(drifted.id))?.h, await statusOf(stuck.id)]).toEqual([0, "expired"]);
   });
 
   it("void is idempotent, create is idempotent per reference, and captures are validated", async () => {
@@ -158,12 +161,12 @@ describe("holds", () => {
       captureHold({ holdId: hold.id, amountPaise: paise(1_000), posting: payoutPosting(u.id, 1_000) }),
     ).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringContaining("expired") });
     const swept = await Promise.all([sweepExpiredHolds(), sweepExpiredHolds(), sweepExpiredHolds()]);
-    expect(swept.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
-    expect(await sweepExpiredHolds()).toBe(0);
+    expect(swept.reduce((a, b) => a + b.expired, 0)).toBeGreaterThanOrEqual(1);
+    expect(await sweepExpiredHolds()).toEqual({ expired: 0, failed: 0 });
     expect(await wallet(u.id)).toEqual({ b: 5_000, h: 500 });
     // An explicit clock expires the live one too (cron catch-up); a second run finds nothing.
-    expect(await sweepExpiredHolds(inMinutes(11))).toBeGreaterThanOrEqual(1);
-    expect(await sweepExpiredHolds(inMinutes(11))).toBe(0);
+    expect((await sweepExpiredHolds(inMinutes(11))).expired).toBeGreaterThanOrEqual(1);
+    expect(await sweepExpiredHolds(inMinutes(11))).toEqual({ expired: 0, failed: 0 });
     expect((await wallet(u.id))?.h).toBe(0);
     expect(live.status).toBe("active");
     // Each expiry wrote one audit row (a system actor), however many sweeps raced for it.

@@ -65,25 +65,32 @@ export async function voidHoldByReference(i: { reference: string; reason: string
   return id === undefined ? null : voidHold({ holdId: Number(id), reason: i.reason });
 }
 
+/** The sweep stops starting releases after this long: a cron call has 30 s and other sweeps follow. */
+const SWEEP_BUDGET_MS = 10_000;
+
 /**
- * Expires every active hold whose `expires_at` has passed (database time unless `now` is given) and
- * returns how many this call expired. Safe to run concurrently and repeatedly (cron).
+ * Expires every active hold whose `expires_at` has passed (database time unless `now` is given): how
+ * many this call expired, and how many it could not release. Safe to run concurrently and repeatedly
+ * (cron); what is left (past the budget or the 1,000 per call) goes in the next call.
  */
-export async function sweepExpiredHolds(now?: Date): Promise<number> {
+export async function sweepExpiredHolds(now?: Date): Promise<{ expired: number; failed: number }> {
+  const started = Date.now();
   const [rows] = (await pool.query(
     "SELECT id FROM wallet_holds WHERE status = 'active' AND expires_at <= COALESCE(?, NOW(3)) ORDER BY id LIMIT 1000",
     [now ?? null],
   )) as [RowDataPacket[], unknown];
-  let expired = 0;
+  let [expired, failed] = [0, 0];
   for (const r of rows) {
+    if (Date.now() - started > SWEEP_BUDGET_MS) break;
     // One hold that cannot be released (a drifted wallet, a lock that stays busy) must not keep every
-    // later hold's money frozen: it is logged and retried on the next run, the others go on.
+    // later hold's money frozen: it is logged, counted and retried on the next run; the others go on.
     try {
       const { changed } = await release(Number(r.id), { status: "expired", note: "expired", now: now ?? null });
       if (changed) expired++;
     } catch (error) {
+      failed++;
       logger.error({ err: error, holdId: Number(r.id) }, "ledger: expired hold could not be released; will retry");
     }
   }
-  return expired;
+  return { expired, failed };
 }
