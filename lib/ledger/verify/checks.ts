@@ -125,9 +125,12 @@ export const CHECKS: Check[] = [
     // A captured hold released its money against a real debit: its posting takes exactly the captured
     // amount from the hold's wallet. Without this, marking a hold captured (and lowering held_balance
     // with it) would free reserved money with no ledger line, and every other check would pass.
+    // Bounded by the capture's posting (a capture always makes a new one), so an incremental run looks
+    // only at holds captured since its checkpoint; a full run covers every posting.
     name: "captured_hold_debited",
     sql: `SELECT h.id, h.posting_id, ${paise("h.captured_amount")} FROM wallet_holds h
-      WHERE h.status = 'captured' AND (h.captured_amount <= 0 OR h.captured_amount <> (
+      WHERE h.status = 'captured' AND ${inRange("h.posting_id", "postings")}
+        AND (h.captured_amount <= 0 OR h.captured_amount <> (
         SELECT COALESCE(SUM(t.debit_amount - t.credit_amount), 0) FROM transactions t
         WHERE t.posting_id = h.posting_id AND t.user_id = h.user_id))`,
   },
