@@ -65,7 +65,7 @@ export async function listDownline(
       fullName: r.fullName,
       phoneMasked: maskPhone(r.phone),
       kycStatus: r.kycStatus ?? "pending",
-      isActive: r.isActive ?? true,
+      isActive: r.isActive === true, // NULL is inactive, as at sign-in
       walletBalancePaise: r.walletBalance,
       createdAt: r.createdAt ? r.createdAt.toISOString() : null,
     }),

@@ -37,6 +37,11 @@ describe("GET /api/me/downline", () => {
     expect(res.text).not.toContain(r1.phone);
     expect(res.text).not.toContain(r1.email);
 
+    // The seed's is_active allows NULL, which sign-in treats as inactive: the list says so too.
+    await pool.query("UPDATE users SET is_active = NULL WHERE id = ?", [r1.id]);
+    const again = await call<Page>(downline, { path: "/api/me/downline", token: dist.token });
+    expect(again.body.data.find((r) => r.id === r1.id)).toMatchObject({ isActive: false });
+
     const other = await call<Page>(downline, { path: "/api/me/downline", token: otherDist.token });
     expect(other.body.data).toHaveLength(1);
     expect(other.body.data.map((r) => r.id)).not.toContain(r1.id);
